@@ -74,9 +74,6 @@ public sealed class PagePool : IDisposable, ILeakTracked
     /// <summary>Where the chunks come from.</summary>
     public IMemoryProvider Provider { get; }
 
-    /// <summary>Capacity of the recycle ring.</summary>
-    public int RingSize => _ring.Capacity;
-
     /// <summary>Allocations ever satisfied.</summary>
     public long Allocated => Interlocked.Read(ref _allocated);
 
@@ -239,8 +236,9 @@ public sealed class PagePool : IDisposable, ILeakTracked
         Provider.Release(netIov);
         Interlocked.Increment(ref _releasedToProvider);
 
-        // The destroyed flag is set before the final drain, so whichever of Dispose and the last
-        // returning chunk comes second sees both conditions.
+        // Dispose sets the flag, then closes the ring under its lock (a full fence), then reads the
+        // count; here the interlocked decrement fences before the flag is read. So whichever of the
+        // two comes second sees both the flag and the final count, and the pool is released once.
         if (Interlocked.Decrement(ref _held) == 0 && _destroyed)
         {
             ReleaseOnce();

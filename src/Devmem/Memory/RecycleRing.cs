@@ -24,8 +24,6 @@ internal sealed class RecycleRing
         _slots = new NetIov[capacity];
     }
 
-    public int Capacity => _slots.Length;
-
     /// <summary>Chunks waiting in the ring.</summary>
     public int Count => Volatile.Read(ref _count);
 
