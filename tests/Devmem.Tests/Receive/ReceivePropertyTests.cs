@@ -34,7 +34,7 @@ public class ReceivePropertyTests
     [Fact]
     public void RebuiltStreamEqualsSent_TokensUniqueWhileOutstanding_NothingLeaks()
     {
-        Scenarios.Sample(Run, iter: 1500, threads: 1);
+        Scenarios.Sample(Run, iter: 3000, threads: 1);
     }
 
     private static void Run(Scenario scenario)
