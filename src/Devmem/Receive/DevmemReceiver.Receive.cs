@@ -255,8 +255,7 @@ public sealed partial class DevmemReceiver
                         (uint)copy,
                         token));
                     frag.NetIov.GetForUser();
-                    _batchBytes[_batchUsed] = copy;
-                    _batchNetIovs[_batchUsed++] = frag.NetIov;
+                    _batchFragments[_batchUsed++] = new HeldFragment(frag.NetIov, copy);
 
                     offset += copy;
                     remaining -= copy;
@@ -302,26 +301,17 @@ public sealed partial class DevmemReceiver
     {
         if (_batchUsed > 0)
         {
-            // Sizes and the held total first: a token becomes returnable the moment it is committed.
+            // The held total first: a token becomes returnable the moment it is committed.
             long bytes = 0;
-            for (int i = 0; i < _batchUsed; i++)
+            foreach (HeldFragment fragment in _batchFragments.AsSpan(0, _batchUsed))
             {
-                uint id = _batchIds[i];
-                if (id >= (uint)_tokenBytes.Length)
-                {
-                    int[] grown = new int[(int)Math.Min(Math.Max((long)id + 1, (long)_tokenBytes.Length * 2), Array.MaxLength)];
-                    _tokenBytes.CopyTo(grown, 0);
-                    Volatile.Write(ref _tokenBytes, grown);
-                }
-
-                _tokenBytes[id] = _batchBytes[i];
-                bytes += _batchBytes[i];
+                bytes += fragment.Size;
             }
 
             Interlocked.Add(ref _heldBytes, bytes);
-            _tokens.Commit(_batchIds.AsSpan(0, _batchUsed), _batchNetIovs.AsSpan(0, _batchUsed));
+            _tokens.Commit(_batchIds.AsSpan(0, _batchUsed), _batchFragments.AsSpan(0, _batchUsed));
             Interlocked.Add(ref _tokensIssued, _batchUsed);
-            _batchNetIovs.AsSpan(0, _batchUsed).Clear();
+            _batchFragments.AsSpan(0, _batchUsed).Clear();
         }
 
         if (_batchReserved > _batchUsed)

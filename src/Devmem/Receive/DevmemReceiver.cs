@@ -26,19 +26,16 @@ public sealed partial class DevmemReceiver : IDisposable
 
     private readonly object _lock = new();
     private SocketReceiveQueue _queue;
-    private readonly TokenTable<NetIov> _tokens;
+    private readonly TokenTable<HeldFragment> _tokens;
     private readonly ReceiveWaiter _waiter;
 
-    // The token batch of the receive in progress (guarded by _lock): ids reserved, and the net_iov each used id names.
+    // The token batch of the receive in progress (guarded by _lock): ids reserved, and what each used id names.
     private readonly uint[] _batchIds = new uint[TokenBatch];
-    private readonly NetIov[] _batchNetIovs = new NetIov[TokenBatch];
-    private readonly int[] _batchBytes = new int[TokenBatch];
+    private readonly HeldFragment[] _batchFragments = new HeldFragment[TokenBatch];
     private int _batchReserved;
     private int _batchUsed;
 
-    // Bytes of the frag each committed token names, indexed by token id: written by the receive path
-    // before the token is committed, read by DONTNEED after it is erased (the token table's lock orders them).
-    private int[] _tokenBytes = new int[TokenBatch];
+    // Stream bytes the application holds through tokens (the receive window counts them).
     private long _heldBytes;
 
     // Set under _lock when a receive consumed queued bytes; SpaceFreed is raised after the lock is released.
@@ -52,11 +49,11 @@ public sealed partial class DevmemReceiver : IDisposable
 
     /// <param name="initialSeq">Sequence number of the first stream byte (rcv_nxt once the connection is set up).</param>
     /// <param name="tokens">The socket's token table; a custom one only to test id exhaustion.</param>
-    public DevmemReceiver(uint initialSeq = 0, TokenTable<NetIov>? tokens = null)
+    public DevmemReceiver(uint initialSeq = 0, TokenTable<HeldFragment>? tokens = null)
     {
         _waiter = new ReceiveWaiter(_lock);
         _queue = new SocketReceiveQueue(initialSeq);
-        _tokens = tokens ?? new TokenTable<NetIov>();
+        _tokens = tokens ?? new TokenTable<HeldFragment>();
     }
 
     /// <summary>The cmsg layout recvmsg emits; the seed's RFC v3 layout for code written against it.</summary>
@@ -267,7 +264,7 @@ public sealed partial class DevmemReceiver : IDisposable
         }
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
-        int freed = _tokens.EraseRanges(tokens, DevmemUapi.MaxDontneedFrags, static (id, netIov, self) => self.ReleaseToken(id, netIov), this);
+        int freed = _tokens.EraseRanges(tokens, DevmemUapi.MaxDontneedFrags, static (fragment, self) => self.ReleaseToken(fragment), this);
         Interlocked.Add(ref _tokensReturned, freed);
         RaiseSpaceFreed(freed > 0);
         return freed;
@@ -317,8 +314,7 @@ public sealed partial class DevmemReceiver : IDisposable
             WakeLocked();
         }
 
-        _tokens.Drain(static (netIov, _) => netIov.PutForUser(), 0);
-        Interlocked.Exchange(ref _heldBytes, 0);
+        _tokens.Drain(static (fragment, self) => self.ReleaseToken(fragment), this);
     }
 
     internal bool HasEventLocked => _queue.Bytes > 0 || _endOfStream || _error != Errno.None || _disposed;
@@ -334,11 +330,11 @@ public sealed partial class DevmemReceiver : IDisposable
         return new DevmemReceiveResult(count, sink.LinearBytes, sink.FragmentCount, kind);
     }
 
-    // DONTNEED's release of one token, under the token table's lock: the reference and the bytes it held.
-    private void ReleaseToken(uint id, NetIov netIov)
+    // The release of one token (DONTNEED or close), under the token table's lock: the reference and its bytes.
+    private void ReleaseToken(HeldFragment fragment)
     {
-        Interlocked.Add(ref _heldBytes, -Volatile.Read(ref _tokenBytes)[id]);
-        netIov.PutForUser();
+        Interlocked.Add(ref _heldBytes, -fragment.Size);
+        fragment.NetIov.PutForUser();
     }
 
     private bool TakeSpaceFreedLocked()

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Devmem.Uapi;
 
 namespace Devmem.Receive;
@@ -16,7 +17,6 @@ namespace Devmem.Receive;
 /// that was never taken. All operations take one lock: SO_DEVMEM_DONTNEED runs concurrently with recvmsg.
 /// </remarks>
 public sealed class TokenTable<T>
-    where T : class
 {
     private const int InitialCapacity = 64;
 
@@ -24,8 +24,8 @@ public sealed class TokenTable<T>
     private readonly uint _maxId;
 
     // Slot i holds token id i; slot 0 is never used (ids start at 1).
-    private T?[] _values = new T?[InitialCapacity];
-    private bool[] _reserved = new bool[InitialCapacity];
+    private T[] _values = new T[InitialCapacity];
+    private TokenSlot[] _slots = new TokenSlot[InitialCapacity];
 
     // Ids given back, reused last-in first-out; ids above _highWater were never issued.
     private uint[] _free = new uint[InitialCapacity];
@@ -93,7 +93,7 @@ public sealed class TokenTable<T>
                     break;
                 }
 
-                _reserved[id] = true;
+                _slots[id] = TokenSlot.Reserved;
                 ids[n++] = id;
             }
 
@@ -115,12 +115,12 @@ public sealed class TokenTable<T>
             for (int i = 0; i < ids.Length; i++)
             {
                 uint id = ids[i];
-                if (id == 0 || id > _highWater || !_reserved[id])
+                if (id == 0 || id > _highWater || _slots[id] != TokenSlot.Reserved)
                 {
                     throw new InvalidOperationException($"token {id} was not reserved");
                 }
 
-                _reserved[id] = false;
+                _slots[id] = TokenSlot.Held;
                 _values[id] = values[i];
             }
 
@@ -136,12 +136,12 @@ public sealed class TokenTable<T>
         {
             foreach (uint id in ids)
             {
-                if (id == 0 || id > _highWater || !_reserved[id])
+                if (id == 0 || id > _highWater || _slots[id] != TokenSlot.Reserved)
                 {
                     throw new InvalidOperationException($"token {id} was not reserved");
                 }
 
-                _reserved[id] = false;
+                _slots[id] = TokenSlot.Free;
                 PushFree(id);
             }
 
@@ -153,7 +153,7 @@ public sealed class TokenTable<T>
     /// Removes a committed id and returns its value; false for 0, unknown, reserved or already returned ids
     /// (SO_DEVMEM_DONTNEED skips them silently).
     /// </summary>
-    public bool TryErase(uint id, out T? value)
+    public bool TryErase(uint id, [MaybeNullWhen(false)] out T value)
     {
         lock (_lock)
         {
@@ -169,16 +169,6 @@ public sealed class TokenTable<T>
     /// One lock acquisition for the whole call, like upstream's <c>xa_lock_bh</c> around the loop.
     /// </summary>
     public int EraseRanges<TState>(ReadOnlySpan<DmabufToken> ranges, int maxVisited, Action<T, TState> release, TState state)
-    {
-        ArgumentNullException.ThrowIfNull(release);
-        return EraseRanges(ranges, maxVisited, static (_, value, pair) => pair.Release(value, pair.State), (Release: release, State: state));
-    }
-
-    /// <summary>
-    /// As <see cref="EraseRanges{TState}(ReadOnlySpan{DmabufToken}, int, Action{T, TState}, TState)"/>, also
-    /// handing <paramref name="release"/> the id erased (for owners that keep per-token data beside the table).
-    /// </summary>
-    public int EraseRanges<TState>(ReadOnlySpan<DmabufToken> ranges, int maxVisited, Action<uint, T, TState> release, TState state)
     {
         ArgumentNullException.ThrowIfNull(release);
         int visited = 0;
@@ -197,7 +187,7 @@ public sealed class TokenTable<T>
                     uint id = unchecked(range.TokenStart + j);
                     if (TryEraseLocked(id, out T? value))
                     {
-                        release(id, value!, state);
+                        release(value, state);
                         erased++;
                     }
                 }
@@ -218,7 +208,7 @@ public sealed class TokenTable<T>
             {
                 if (TryEraseLocked(id, out T? value))
                 {
-                    release(value!, state);
+                    release(value, state);
                     drained++;
                 }
             }
@@ -227,16 +217,17 @@ public sealed class TokenTable<T>
         return drained;
     }
 
-    private bool TryEraseLocked(uint id, out T? value)
+    private bool TryEraseLocked(uint id, [MaybeNullWhen(false)] out T value)
     {
-        if (id == 0 || id > _highWater || _values[id] is null)
+        if (id == 0 || id > _highWater || _slots[id] != TokenSlot.Held)
         {
-            value = null;
+            value = default;
             return false;
         }
 
         value = _values[id];
-        _values[id] = null;
+        _values[id] = default!;
+        _slots[id] = TokenSlot.Free;
         _held--;
         PushFree(id);
         return true;
@@ -261,6 +252,13 @@ public sealed class TokenTable<T>
 
         int capacity = (int)Math.Min((ulong)_values.Length * 2, (ulong)_maxId + 1);
         Array.Resize(ref _values, capacity);
-        Array.Resize(ref _reserved, capacity);
+        Array.Resize(ref _slots, capacity);
+    }
+
+    private enum TokenSlot : byte
+    {
+        Free,
+        Reserved,
+        Held,
     }
 }

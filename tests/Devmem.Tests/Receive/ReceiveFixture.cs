@@ -16,7 +16,7 @@ internal sealed class ReceiveFixture : IDisposable
     private readonly MemoryLeakScope _leaks;
     private uint _nextSeq;
 
-    public ReceiveFixture(int devicePages = 512, int hostPages = 64, uint initialSeq = 1000, TokenTable<NetIov>? tokens = null)
+    public ReceiveFixture(int devicePages = 512, int hostPages = 64, uint initialSeq = 1000, TokenTable<HeldFragment>? tokens = null)
     {
         _leaks = MemoryLeakScope.Begin(nameof(ReceiveFixture));
         DmaBuf = new HostDmaBuf((long)devicePages * Page.Size, "test-dmabuf");

@@ -486,7 +486,7 @@ public class RecvmsgRulesTests
     [Fact]
     public void TokenIdsExhausted_IsEbusy_UntilTokensComeBack()
     {
-        using var f = new ReceiveFixture(tokens: new TokenTable<Devmem.Memory.NetIov>(maxId: 2));
+        using var f = new ReceiveFixture(tokens: new TokenTable<HeldFragment>(maxId: 2));
         f.QueueDeviceFrags(3);
         var fragments = new DevmemFragment[4];
         Assert.Equal(2, f.Receiver.Receive([], fragments, 300, Devmem).FragmentCount);

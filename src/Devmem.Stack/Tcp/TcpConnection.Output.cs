@@ -1,0 +1,324 @@
+using Devmem.Stack.Wire;
+
+namespace Devmem.Stack.Tcp;
+
+/// <summary>
+/// What we send, one segment per call: a pending RST, our SYN, a retransmission, new data and FIN
+/// (segmented by MSS, within the send and congestion windows, Nagle and sender SWS avoidance), probes, and
+/// ACKs when the ACK policy or a window update asks for one.
+/// </summary>
+public sealed partial class TcpConnection
+{
+    /// <summary>
+    /// Produces the next segment to send, if any is due at <paramref name="now"/>. The payload is copied into
+    /// <paramref name="payloadBuffer"/> (host memory; a segment carries at most the send MSS less options,
+    /// and at most the buffer's length). Call until it returns false; then call <see cref="PollAt"/> for
+    /// the next deadline. Expired timers are run first.
+    /// </summary>
+    /// <param name="now">Microseconds on the driver's monotonic clock.</param>
+    /// <param name="payloadBuffer">Where the segment's payload goes (the frame buffer past the headers).</param>
+    /// <param name="header">The header to emit (checksum left to the IP layer).</param>
+    /// <param name="payloadLength">Payload bytes written to <paramref name="payloadBuffer"/>.</param>
+    public bool TryDispatch(long now, Span<byte> payloadBuffer, out TcpHeader header, out int payloadLength)
+    {
+        payloadLength = 0;
+        RunTimers(now);
+        if (_resetPending)
+        {
+            _resetPending = false;
+            Counters.SegmentsSent++;
+            header = TcpReset.Create(LocalPort, RemotePort, _resetSeq, _resetAck);
+            return true;
+        }
+
+        if (TrySendSyn(now, out header))
+        {
+            return true;
+        }
+
+        if (CanSendData)
+        {
+            if (_retransmitFirst && TryRetransmitFirst(now, payloadBuffer, out header, out payloadLength))
+            {
+                return true;
+            }
+
+            if (TrySendData(now, payloadBuffer, out header, out payloadLength))
+            {
+                return true;
+            }
+        }
+
+        if (_keepaliveDue)
+        {
+            // RFC 9293 §3.8.4: <SEQ=SND.NXT-1> with no data; the peer answers with an ACK.
+            _keepaliveDue = false;
+            Counters.KeepaliveProbes++;
+            header = BuildHeader(_sndNxt - 1, TcpFlags.Ack, SegmentOptions(now));
+            return true;
+        }
+
+        bool ackDue = CanSendAck && _acks.IsDue(now);
+        if (ackDue || WindowUpdateDue)
+        {
+            if (!ackDue)
+            {
+                Counters.WindowUpdates++;
+            }
+
+            header = BuildHeader(_sndNxt, TcpFlags.Ack, SegmentOptions(now));
+            return true;
+        }
+
+        UpdatePersistTimer(now);
+        header = default;
+        return false;
+    }
+
+    // Data and FIN may go out (or out again): past the handshake, until our FIN is acknowledged.
+    private bool CanSendData => State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck;
+
+    // We have an RCV.NXT to acknowledge.
+    private bool CanSendAck => State >= TcpState.SynReceived;
+
+    // The application freed enough space to move the right edge by the SWS threshold, while the peer may
+    // still send (before its FIN).
+    private bool WindowUpdateDue =>
+        State is TcpState.SynReceived or TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2
+        && _window.UpdateDue(_rcvNxt, ReceiveBufferUsed);
+
+    // Our SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED), first sent or sent again after SND.NXT went back to ISS.
+    private bool TrySendSyn(long now, out TcpHeader header)
+    {
+        if (State is not (TcpState.SynSent or TcpState.SynReceived) || _sndNxt != _iss)
+        {
+            header = default;
+            return false;
+        }
+
+        bool synAck = State == TcpState.SynReceived;
+        bool retransmission = _sndMax != _iss;
+        var options = new TcpOptions
+        {
+            Mss = (ushort)_options.Mss,
+
+            // RFC 7323 §2.2 and §3.2, RFC 2018 §2: offered in a SYN as configured; in a SYN-ACK only when the SYN offered it too.
+            WindowScale = (synAck ? _windowScaling : _options.WindowScaling) ? (byte)TcpWindowScale.ShiftFor(_options.ReceiveBufferSize) : null,
+            SackPermitted = synAck ? _sackPermitted : _options.SackPermitted,
+            Timestamp = (synAck ? _timestamps.Enabled : _options.Timestamps)
+                ? new TcpTimestamp(_timestamps.Value(now), synAck ? _timestamps.Recent : 0)
+                : null,
+        };
+
+        ushort window = (ushort)Math.Min(_options.ReceiveBufferSize, ushort.MaxValue);
+        if (synAck)
+        {
+            window = _window.Advertise(_rcvNxt, ReceiveBufferUsed, syn: true);
+            _timestamps.LastAckSent = _rcvNxt;
+            _acks.OnAckSent();
+        }
+
+        header = new TcpHeader
+        {
+            SourcePort = LocalPort,
+            DestinationPort = RemotePort,
+            SequenceNumber = _iss.Value,
+            AcknowledgmentNumber = synAck ? _rcvNxt.Value : 0,
+            Flags = synAck ? TcpFlags.Syn | TcpFlags.Ack : TcpFlags.Syn,
+            Window = window,
+            Options = options,
+        };
+
+        _sndNxt = _iss + 1;
+        _sndMax = SeqNumber.Max(_sndMax, _sndNxt);
+        OnSequenceSent(_iss, retransmission, timed: true, now);
+        Counters.SegmentsSent++;
+        return true;
+    }
+
+    // NewReno: the first unacknowledged segment again, after the third duplicate ACK or a partial ACK
+    // (RFC 6582 §3.2 steps 2 and 5), without moving SND.NXT.
+    private bool TryRetransmitFirst(long now, Span<byte> payloadBuffer, out TcpHeader header, out int length)
+    {
+        _retransmitFirst = false;
+        TcpOptions options = SegmentOptions(now);
+        int offset = _sndUna - _sndBufSeq;
+        length = Math.Min(Math.Min(_sndMax - _sndUna, _sendBuffer.Length - offset), Math.Min(_sndMss - options.EncodedLength, payloadBuffer.Length));
+        bool fin = _finQueued && _sndMax > FinSeq && _sndUna + Math.Max(length, 0) == FinSeq;
+        if (offset < 0 || (length <= 0 && !fin))
+        {
+            header = default;
+            length = 0;
+            return false;
+        }
+
+        length = Math.Max(length, 0);
+        _sendBuffer.CopyTo(offset, payloadBuffer[..length]);
+        header = BuildHeader(_sndUna, fin ? TcpFlags.Ack | TcpFlags.Fin : TcpFlags.Ack, options);
+        Counters.FastRetransmissions++;
+        OnSequenceSent(_sndUna, retransmission: true, timed: false, now);
+        return true;
+    }
+
+    // New data (or data again after a timeout pulled SND.NXT back) and FIN, from SND.NXT.
+    private bool TrySendData(long now, Span<byte> payloadBuffer, out TcpHeader header, out int length)
+    {
+        TcpOptions options = SegmentOptions(now);
+        int maxPayload = Math.Min(_sndMss - options.EncodedLength, payloadBuffer.Length);
+        if (!PlanData(maxPayload, _probeDue, out length, out bool fin, out bool windowProbe))
+        {
+            header = default;
+            length = 0;
+            return false;
+        }
+
+        SeqNumber seq = _sndNxt;
+        int offset = seq - _sndBufSeq;
+        _sendBuffer.CopyTo(offset, payloadBuffer[..length]);
+
+        // PSH on the segment that empties what the application wrote, as Linux marks the end of a write.
+        TcpFlags flags = TcpFlags.Ack;
+        if (fin)
+        {
+            flags |= TcpFlags.Fin;
+        }
+
+        if (length > 0 && offset + length == _sendBuffer.Length)
+        {
+            flags |= TcpFlags.Psh;
+        }
+
+        header = BuildHeader(seq, flags, options);
+        _probeDue = false;
+        if (windowProbe)
+        {
+            // RFC 9293 §3.8.6.1: one octet beyond a zero window. SND.NXT stays, so the octet is sent again
+            // as data once the window opens; SND.MAX covers it, so an ACK that takes it is acceptable.
+            Counters.WindowProbes++;
+            _sndMax = SeqNumber.Max(_sndMax, seq + 1);
+            return true;
+        }
+
+        bool retransmission = seq < _sndMax;
+        _sndNxt = seq + length + (fin ? 1 : 0);
+        _sndMax = SeqNumber.Max(_sndMax, _sndNxt);
+        OnSequenceSent(seq, retransmission, timed: length > 0, now);
+        return true;
+    }
+
+    /// <summary>
+    /// What the next segment from SND.NXT would carry: <paramref name="length"/> data bytes and maybe FIN.
+    /// Limited by the data not yet sent, the usable window min(SND.WND, cwnd) less what is in flight, and
+    /// <paramref name="maxPayload"/>; a short segment must also pass Nagle (RFC 9293 §3.7.4) and sender SWS
+    /// avoidance (§3.8.6.2.1) unless <paramref name="probe"/> (the persist timer fired: its override).
+    /// </summary>
+    private bool PlanData(int maxPayload, bool probe, out int length, out bool fin, out bool windowProbe)
+    {
+        int offset = _sndNxt - _sndBufSeq;
+        int unsent = _sendBuffer.Length - offset;
+        bool finUnsent = _finQueued && _sndNxt <= FinSeq;
+        length = 0;
+        fin = false;
+        windowProbe = false;
+        if (unsent <= 0 && !finUnsent)
+        {
+            return false;
+        }
+
+        unsent = Math.Max(unsent, 0);
+        int usable = _sndUna + Math.Min(_sndWnd, _congestion.Window) - _sndNxt;
+        length = Math.Max(0, Math.Min(unsent, Math.Min(usable, maxPayload)));
+        if (probe && length == 0 && unsent > 0)
+        {
+            length = 1;
+            windowProbe = true;
+            return true;
+        }
+
+        // FIN takes no window space (RFC 9293 §3.8.6.1 counts only data against it).
+        fin = finUnsent && length == unsent;
+        if (length == 0 && !fin)
+        {
+            return false;
+        }
+
+        if (length < maxPayload && !fin && !probe)
+        {
+            // A short segment goes when nothing is outstanding (or with NoDelay), and only if it empties the
+            // buffer or fills at least half the largest window the peer has offered.
+            bool idle = _sndNxt == _sndUna || _options.NoDelay;
+            if (!idle || (length != unsent && length < _maxSndWnd / 2))
+            {
+                length = 0;
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Bookkeeping for a segment that consumed sequence space from `seq`: RTT timing of new data only
+    // (Karn), and RFC 6298 §5.1: the retransmission timer starts if it is not running.
+    private void OnSequenceSent(SeqNumber seq, bool retransmission, bool timed, long now)
+    {
+        if (retransmission)
+        {
+            Counters.Retransmissions++;
+            _rttTiming = false;
+        }
+        else if (timed && !_rttTiming)
+        {
+            _rttTiming = true;
+            _rttSeq = seq;
+            _rttStart = now;
+        }
+
+        if (_retransmitAt == Never)
+        {
+            _retransmitAt = now + _rtt.Rto;
+        }
+
+        _persistAt = Never;
+    }
+
+    // Options on every segment after the handshake: timestamps when negotiated, SACK blocks while data is
+    // waiting out of order (as many as fit, TcpOptions.EmittedSackBlockCount).
+    private TcpOptions SegmentOptions(long now)
+    {
+        TcpOptions options = _timestamps.Enabled
+            ? new TcpOptions { Timestamp = new TcpTimestamp(_timestamps.Value(now), _timestamps.Recent) }
+            : default;
+        return _sackPermitted && _sackReport.Count > 0 ? options.WithSackBlocks(_sackReport.Blocks) : options;
+    }
+
+    // A non-SYN segment: the current window, and RCV.NXT in the ACK field (which satisfies the ACK policy).
+    private TcpHeader BuildHeader(SeqNumber seq, TcpFlags flags, in TcpOptions options)
+    {
+        bool ack = (flags & TcpFlags.Ack) != 0;
+        ushort window = _window.Advertise(_rcvNxt, ReceiveBufferUsed, syn: false);
+        if (ack)
+        {
+            _timestamps.LastAckSent = _rcvNxt;
+            _acks.OnAckSent();
+        }
+
+        Counters.SegmentsSent++;
+        return new TcpHeader
+        {
+            SourcePort = LocalPort,
+            DestinationPort = RemotePort,
+            SequenceNumber = seq.Value,
+            AcknowledgmentNumber = ack ? _rcvNxt.Value : 0,
+            Flags = flags,
+            Window = window,
+            Options = options,
+        };
+    }
+
+    private void QueueReset(SeqNumber seq, SeqNumber? ack)
+    {
+        _resetPending = true;
+        _resetSeq = seq;
+        _resetAck = ack;
+    }
+}

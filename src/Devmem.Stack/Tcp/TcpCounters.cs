@@ -1,0 +1,61 @@
+namespace Devmem.Stack.Tcp;
+
+/// <summary>
+/// A connection's (or listener's) counters: segments in and out, retransmissions by cause, and every
+/// dropped segment by <see cref="TcpDropReason"/>. Written by the engine thread only; read from anywhere
+/// (values may be a moment stale, never torn on 64-bit).
+/// </summary>
+public sealed class TcpCounters
+{
+    private readonly long[] _drops = new long[Enum.GetValues<TcpDropReason>().Length];
+
+    /// <summary>Segments handed to the connection.</summary>
+    public long SegmentsReceived { get; internal set; }
+
+    /// <summary>Segments the connection emitted.</summary>
+    public long SegmentsSent { get; internal set; }
+
+    /// <summary>Segments (SYN, data, FIN) sent again, whatever the cause.</summary>
+    public long Retransmissions { get; internal set; }
+
+    /// <summary>Of those, the ones fast retransmit or a NewReno partial ACK sent (RFC 6582).</summary>
+    public long FastRetransmissions { get; internal set; }
+
+    /// <summary>Retransmission timer expiries.</summary>
+    public long RetransmissionTimeouts { get; internal set; }
+
+    /// <summary>Zero-window (persist) probes sent.</summary>
+    public long WindowProbes { get; internal set; }
+
+    /// <summary>Keepalive probes sent.</summary>
+    public long KeepaliveProbes { get; internal set; }
+
+    /// <summary>Challenge ACKs sent (RFC 5961).</summary>
+    public long ChallengeAcks { get; internal set; }
+
+    /// <summary>Pure ACKs sent to advertise a window the application reopened.</summary>
+    public long WindowUpdates { get; internal set; }
+
+    /// <summary>Duplicate ACKs received (RFC 5681 §2).</summary>
+    public long DuplicateAcks { get; internal set; }
+
+    /// <summary>Segments dropped, in whole or in part, for <paramref name="reason"/>.</summary>
+    public long Dropped(TcpDropReason reason) => _drops[(int)reason];
+
+    /// <summary>All drops, whatever the reason.</summary>
+    public long TotalDropped
+    {
+        get
+        {
+            long total = 0;
+            foreach (long count in _drops)
+            {
+                total += count;
+            }
+
+            return total;
+        }
+    }
+
+    internal void Drop(TcpDropReason reason) => _drops[(int)reason]++;
+}

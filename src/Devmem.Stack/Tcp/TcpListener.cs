@@ -1,0 +1,147 @@
+using System.Diagnostics.CodeAnalysis;
+using Devmem.Receive;
+using Devmem.Skb;
+using Devmem.Stack.Wire;
+
+namespace Devmem.Stack.Tcp;
+
+/// <summary>
+/// A passive OPEN with a backlog: the LISTEN state (RFC 9293 §3.10.7.2) for one local address (the
+/// unspecified address: any) and port. Each acceptable SYN creates a connection in SYN-RECEIVED, counted
+/// in the SYN queue; once its handshake completes it moves to the accept queue, where the application
+/// takes it with <see cref="TryAccept"/>. Both queues have limits: a SYN that finds either full is dropped
+/// (the peer retries), and a handshake's last ACK that finds the accept queue full is ignored, so the
+/// connection stays in SYN-RECEIVED and completes later, as Linux does without syncookies.
+/// </summary>
+public sealed class TcpListener
+{
+    private readonly Queue<TcpConnection> _acceptQueue;
+    private readonly TcpConnectionOptions _options;
+
+    /// <param name="localAddress">The address listened on; <see cref="Ipv6Address.Unspecified"/> for any.</param>
+    /// <param name="localPort">The port listened on.</param>
+    /// <param name="synQueueLimit">Most connections in SYN-RECEIVED at once.</param>
+    /// <param name="acceptQueueLimit">Most established connections waiting for <see cref="TryAccept"/> (listen(2)'s backlog).</param>
+    /// <param name="options">Options of the connections it creates.</param>
+    public TcpListener(Ipv6Address localAddress, ushort localPort, int synQueueLimit, int acceptQueueLimit, TcpConnectionOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(synQueueLimit);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(acceptQueueLimit);
+        LocalAddress = localAddress;
+        LocalPort = localPort;
+        SynQueueLimit = synQueueLimit;
+        AcceptQueueLimit = acceptQueueLimit;
+        _options = options ?? TcpConnectionOptions.Default;
+        _options.Validate();
+        _acceptQueue = new Queue<TcpConnection>(acceptQueueLimit);
+    }
+
+    /// <summary>The address listened on.</summary>
+    public Ipv6Address LocalAddress { get; }
+
+    /// <summary>The port listened on.</summary>
+    public ushort LocalPort { get; }
+
+    /// <summary>Most connections in SYN-RECEIVED at once.</summary>
+    public int SynQueueLimit { get; }
+
+    /// <summary>Most established connections waiting to be accepted.</summary>
+    public int AcceptQueueLimit { get; }
+
+    /// <summary>Connections in SYN-RECEIVED.</summary>
+    public int SynQueueCount { get; private set; }
+
+    /// <summary>Established connections not yet accepted.</summary>
+    public int AcceptQueueCount => _acceptQueue.Count;
+
+    /// <summary>Whether a completed handshake would find no room.</summary>
+    public bool IsAcceptQueueFull => _acceptQueue.Count >= AcceptQueueLimit;
+
+    /// <summary>Segments refused in LISTEN, by reason.</summary>
+    public TcpCounters Counters { get; } = new();
+
+    /// <summary>The oldest established connection, if any (accept(2)).</summary>
+    public bool TryAccept([NotNullWhen(true)] out TcpConnection? connection) => _acceptQueue.TryDequeue(out connection);
+
+    /// <summary>
+    /// A segment for no existing connection, arriving at this listener (RFC 9293 §3.10.7.2): an RST is
+    /// ignored; an ACK is answered with <c>&lt;SEQ=SEG.ACK&gt;&lt;CTL=RST&gt;</c> in <paramref name="reset"/>;
+    /// a SYN creates a connection in SYN-RECEIVED (returned; the caller files it under its tuple) when the
+    /// queues have room. The payload is freed in every case.
+    /// </summary>
+    internal TcpConnection? OnSegment(in TcpFourTuple tuple, in TcpHeader segment, SkBuff? payload, long now, InitialSequenceNumbers isn, out TcpHeader? reset)
+    {
+        reset = null;
+        Counters.SegmentsReceived++;
+        TcpFlags flags = segment.Flags;
+        if ((flags & TcpFlags.Rst) != 0)
+        {
+            Counters.Drop(TcpDropReason.RstIgnored);
+        }
+        else if ((flags & TcpFlags.Ack) != 0)
+        {
+            Counters.Drop(TcpDropReason.UnexpectedSegment);
+            reset = TcpReset.Create(segment.DestinationPort, segment.SourcePort, new SeqNumber(segment.AcknowledgmentNumber), null);
+        }
+        else if ((flags & TcpFlags.Syn) == 0)
+        {
+            Counters.Drop(TcpDropReason.UnexpectedSegment);
+        }
+        else if (SynQueueCount >= SynQueueLimit)
+        {
+            Counters.Drop(TcpDropReason.SynQueueFull);
+        }
+        else if (IsAcceptQueueFull)
+        {
+            Counters.Drop(TcpDropReason.AcceptQueueFull);
+        }
+        else
+        {
+            var connection = new TcpConnection(tuple, new DevmemReceiver(), _options);
+            connection.AcceptSyn(segment, payload, isn.Next(tuple, now), now, isn.TimestampOffset(tuple));
+            connection.Listener = this;
+            SynQueueCount++;
+            return connection;
+        }
+
+        payload?.Free();
+        return null;
+    }
+
+    /// <summary>
+    /// Whether a segment for a connection still in the SYN queue must be ignored: it would complete the
+    /// handshake (it carries ACK) while the accept queue is full.
+    /// </summary>
+    internal bool MustIgnore(TcpConnection connection, in TcpHeader segment)
+    {
+        if (connection.State != TcpState.SynReceived || (segment.Flags & (TcpFlags.Ack | TcpFlags.Rst)) != TcpFlags.Ack || !IsAcceptQueueFull)
+        {
+            return false;
+        }
+
+        Counters.Drop(TcpDropReason.AcceptQueueFull);
+        return true;
+    }
+
+    /// <summary>After the connection processed a segment or a timer: established ones move to the accept queue, closed ones leave.</summary>
+    internal void OnProgress(TcpConnection connection)
+    {
+        if (connection.State == TcpState.SynReceived)
+        {
+            return;
+        }
+
+        Forget(connection);
+        if (connection.State != TcpState.Closed)
+        {
+            _acceptQueue.Enqueue(connection);
+        }
+    }
+
+    /// <summary>The connection leaves the SYN queue without being accepted (closed, or its table entry removed).</summary>
+    internal void Forget(TcpConnection connection)
+    {
+        connection.Listener = null;
+        SynQueueCount--;
+    }
+}
