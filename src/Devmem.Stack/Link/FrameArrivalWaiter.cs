@@ -1,0 +1,79 @@
+using System.Threading.Tasks.Sources;
+
+namespace Devmem.Stack.Link;
+
+/// <summary>
+/// Lets one receiver wait for frames without a thread and without an allocation per wait: a
+/// reusable <see cref="IValueTaskSource"/> that the producer completes when it queues a frame.
+/// Every member runs under the owner's lock, which is also what the producer holds when it signals,
+/// so a frame queued between the receiver's check and its wait cannot be missed.
+/// </summary>
+internal sealed class FrameArrivalWaiter : IValueTaskSource
+{
+    private readonly object _syncRoot;
+    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+    private bool _waiting;
+    private CancellationTokenRegistration _registration;
+
+    /// <param name="syncRoot">The owner's lock: wait, signal and cancel all run under it.</param>
+    public FrameArrivalWaiter(object syncRoot)
+    {
+        _syncRoot = syncRoot;
+    }
+
+    /// <summary>Called with the owner's lock held: completed at once when <paramref name="ready"/>, else when signalled.</summary>
+    /// <exception cref="InvalidOperationException">Another wait is outstanding.</exception>
+    public ValueTask WaitLocked(bool ready, CancellationToken cancellationToken)
+    {
+        if (_waiting)
+        {
+            throw new InvalidOperationException("Another receiver is already waiting on this queue: one waiter at a time.");
+        }
+        if (ready)
+        {
+            return ValueTask.CompletedTask;
+        }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+        _core.Reset();
+        _waiting = true;
+        if (cancellationToken.CanBeCanceled)
+        {
+            _registration = cancellationToken.UnsafeRegister(static (state, token) => ((FrameArrivalWaiter)state!).Cancel(token), this);
+        }
+        return new ValueTask(this, _core.Version);
+    }
+
+    /// <summary>Called with the owner's lock held after a frame was queued.</summary>
+    public void SignalLocked()
+    {
+        if (_waiting)
+        {
+            _waiting = false;
+            // Unregister, not Dispose: Dispose would wait for a running cancel callback, which waits for this lock.
+            _registration.Unregister();
+            _core.SetResult(true);
+        }
+    }
+
+    private void Cancel(CancellationToken token)
+    {
+        lock (_syncRoot)
+        {
+            if (_waiting)
+            {
+                _waiting = false;
+                _core.SetException(new OperationCanceledException(token));
+            }
+        }
+    }
+
+    public void GetResult(short token) => _core.GetResult(token);
+
+    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+}

@@ -1,0 +1,86 @@
+namespace Devmem.Stack.Link;
+
+/// <summary>
+/// A caller-owned batch of frames in preallocated fixed-size slots: what an engine fills before one
+/// <see cref="ILink.Transmit"/> and what <see cref="ILink.Receive"/> fills for the engine. Allocated
+/// once and reused; adding, reading and clearing frames allocate nothing.
+/// </summary>
+public sealed class FrameBatch : IFrameSink
+{
+    private readonly byte[] _slots;
+    private readonly int[] _lengths;
+    private int _count;
+
+    /// <param name="capacity">Frames the batch holds.</param>
+    /// <param name="maxFrameLength">Bytes per slot: the longest frame.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
+    public FrameBatch(int capacity, int maxFrameLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxFrameLength);
+        _slots = new byte[checked(capacity * maxFrameLength)];
+        _lengths = new int[capacity];
+        MaxFrameLength = maxFrameLength;
+    }
+
+    /// <summary>Frames the batch holds.</summary>
+    public int Capacity => _lengths.Length;
+
+    /// <inheritdoc/>
+    public int MaxFrameLength { get; }
+
+    /// <summary>Frames in the batch.</summary>
+    public int Count => _count;
+
+    /// <summary>No slot is free.</summary>
+    public bool IsFull => _count == _lengths.Length;
+
+    /// <summary>Frame <paramref name="index"/> (0 ≤ index &lt; <see cref="Count"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such frame.</exception>
+    public ReadOnlySpan<byte> this[int index] => GetFrame(index);
+
+    /// <summary>Frame <paramref name="index"/>, writable (a fault injector or a test may edit it in place).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such frame.</exception>
+    public Span<byte> GetFrame(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _count);
+        return _slots.AsSpan(index * MaxFrameLength, _lengths[index]);
+    }
+
+    /// <inheritdoc/>
+    public Span<byte> Reserve() => IsFull ? Span<byte>.Empty : _slots.AsSpan(_count * MaxFrameLength, MaxFrameLength);
+
+    /// <inheritdoc/>
+    public void Commit(int length)
+    {
+        if (IsFull)
+        {
+            throw new InvalidOperationException("The batch is full: Reserve returned no room, so there is nothing to commit.");
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxFrameLength);
+        _lengths[_count++] = length;
+    }
+
+    /// <summary>Copies <paramref name="frame"/> into the next slot; false when the batch is full.</summary>
+    /// <exception cref="ArgumentException">The frame is longer than <see cref="MaxFrameLength"/>.</exception>
+    public bool TryAdd(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length > MaxFrameLength)
+        {
+            throw new ArgumentException($"A {frame.Length}-byte frame does not fit a {MaxFrameLength}-byte slot.", nameof(frame));
+        }
+        var slot = Reserve();
+        if (slot.IsEmpty)
+        {
+            return false;
+        }
+        frame.CopyTo(slot);
+        Commit(frame.Length);
+        return true;
+    }
+
+    /// <summary>Empties the batch (the slots are kept).</summary>
+    public void Clear() => _count = 0;
+}

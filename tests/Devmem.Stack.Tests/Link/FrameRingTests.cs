@@ -1,0 +1,128 @@
+using Devmem.Stack.Link;
+
+namespace Devmem.Stack.Tests.Link;
+
+public class FrameRingTests
+{
+    [Fact]
+    public void Frames_come_out_in_order_across_the_wrap()
+    {
+        var ring = new FrameRing(capacity: 3, maxFrameLength: 128);
+        var batch = new FrameBatch(2, 128);
+        var seen = new List<int>();
+        int next = 0;
+        for (int round = 0; round < 5; round++)
+        {
+            ring.Write(LinkFrames.Numbered(next++));
+            ring.Write(LinkFrames.Numbered(next++));
+            batch.Clear();
+            Assert.Equal(2, ring.Read(batch));
+            seen.Add(LinkFrames.NumberOf(batch[0].ToArray()));
+            seen.Add(LinkFrames.NumberOf(batch[1].ToArray()));
+        }
+        Assert.Equal(Enumerable.Range(0, 10), seen);
+        Assert.Equal(10, ring.Enqueued);
+        Assert.Equal(10, ring.Dequeued);
+        Assert.Equal(0, ring.Count);
+    }
+
+    [Fact]
+    public void A_full_ring_tail_drops_and_counts()
+    {
+        var ring = new FrameRing(capacity: 4, maxFrameLength: 128);
+        var batch = new FrameBatch(10, 128);
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.True(batch.TryAdd(LinkFrames.Numbered(i)));
+        }
+        ring.Write(batch);
+        Assert.Equal(4, ring.Count);
+        Assert.Equal(6, ring.TailDrops);
+
+        batch.Clear();
+        Assert.Equal(4, ring.Read(batch));
+        // The oldest frames were kept: tail drop, not head drop.
+        Assert.Equal([0, 1, 2, 3], Enumerable.Range(0, 4).Select(i => LinkFrames.NumberOf(batch[i].ToArray())));
+    }
+
+    [Fact]
+    public void An_oversized_frame_is_dropped_and_counted()
+    {
+        var ring = new FrameRing(4, 64);
+        ring.Write(new byte[65]);
+        ring.Write(new byte[64]);
+        Assert.Equal(1, ring.OversizeDrops);
+        Assert.Equal(1, ring.Count);
+    }
+
+    [Fact]
+    public void A_batch_with_smaller_slots_is_refused()
+    {
+        var ring = new FrameRing(4, 64);
+        Assert.Throws<ArgumentException>(() => ring.Read(new FrameBatch(1, 63)));
+    }
+
+    [Fact]
+    public async Task A_waiting_reader_wakes_when_a_frame_arrives()
+    {
+        var ring = new FrameRing(4, 64);
+        var wait = ring.WaitForFramesAsync(TestContext.Current.CancellationToken).AsTask();
+        Assert.False(wait.IsCompleted);
+        ring.Write(LinkFrames.Numbered(1));
+        await wait;
+
+        // A frame already waiting completes the wait at once.
+        Assert.True(ring.WaitForFramesAsync(TestContext.Current.CancellationToken).AsTask().IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task A_wait_can_be_cancelled_and_only_one_may_wait()
+    {
+        var ring = new FrameRing(4, 64);
+        using var cancellation = new CancellationTokenSource();
+        var wait = ring.WaitForFramesAsync(cancellation.Token).AsTask();
+        // The second waiter is refused synchronously.
+        Assert.Throws<InvalidOperationException>(() => { _ = ring.WaitForFramesAsync(TestContext.Current.CancellationToken).AsTask(); });
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await wait);
+
+        // After the cancelled wait, a new one works.
+        var again = ring.WaitForFramesAsync(TestContext.Current.CancellationToken).AsTask();
+        ring.Write(LinkFrames.Numbered(1));
+        await again;
+    }
+
+    [Fact]
+    public async Task A_reader_on_another_thread_receives_every_frame()
+    {
+        const int Count = 2000;
+        var ring = new FrameRing(64, 64);
+        var reader = Task.Run(async () =>
+        {
+            var batch = new FrameBatch(16, 64);
+            var numbers = new List<int>();
+            while (numbers.Count < Count)
+            {
+                await ring.WaitForFramesAsync(TestContext.Current.CancellationToken);
+                batch.Clear();
+                ring.Read(batch);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    numbers.Add(LinkFrames.NumberOf(batch[i].ToArray()));
+                }
+            }
+            return numbers;
+        }, TestContext.Current.CancellationToken);
+        for (int i = 0; i < Count; i++)
+        {
+            // Back off while the ring is full, so nothing is tail-dropped.
+            while (ring.Count == ring.Capacity)
+            {
+                await Task.Yield();
+            }
+            ring.Write(LinkFrames.Numbered(i));
+        }
+        Assert.Equal(Enumerable.Range(0, Count), await reader);
+        Assert.Equal(0, ring.TailDrops);
+    }
+}
