@@ -1,3 +1,5 @@
+using Devmem.Threading;
+
 namespace Devmem.Stack.Link;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed class FrameRing : IFrameWriter
     private readonly object _lock = new();
     private readonly byte[] _slots;
     private readonly int[] _lengths;
-    private readonly FrameArrivalWaiter _waiter;
+    private readonly SingleWaiterEvent _waiter;
     private int _head;
     private int _count;
     private long _enqueued;
@@ -30,7 +32,7 @@ public sealed class FrameRing : IFrameWriter
         _slots = new byte[checked(capacity * maxFrameLength)];
         _lengths = new int[capacity];
         MaxFrameLength = maxFrameLength;
-        _waiter = new FrameArrivalWaiter(_lock);
+        _waiter = new SingleWaiterEvent(_lock);
     }
 
     /// <summary>Frames the ring holds.</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Devmem.Memory;
 using Devmem.Skb;
+using Devmem.Threading;
 using Devmem.Uapi;
 
 namespace Devmem.Receive;
@@ -27,7 +28,7 @@ public sealed partial class DevmemReceiver : IDisposable
     private readonly object _lock = new();
     private SocketReceiveQueue _queue;
     private readonly TokenTable<HeldFragment> _tokens;
-    private readonly ReceiveWaiter _waiter;
+    private readonly SingleWaiterEvent _waiter;
 
     // The token batch of the receive in progress (guarded by _lock): ids reserved, and what each used id names.
     private readonly uint[] _batchIds = new uint[TokenBatch];
@@ -51,7 +52,7 @@ public sealed partial class DevmemReceiver : IDisposable
     /// <param name="tokens">The socket's token table; a custom one only to test id exhaustion.</param>
     public DevmemReceiver(uint initialSeq = 0, TokenTable<HeldFragment>? tokens = null)
     {
-        _waiter = new ReceiveWaiter(_lock);
+        _waiter = new SingleWaiterEvent(_lock);
         _queue = new SocketReceiveQueue(initialSeq);
         _tokens = tokens ?? new TokenTable<HeldFragment>();
     }
@@ -248,7 +249,13 @@ public sealed partial class DevmemReceiver : IDisposable
                 return result;
             }
 
-            await _waiter.WaitAsync(this, cancellationToken).ConfigureAwait(false);
+            ValueTask wait;
+            lock (_lock)
+            {
+                wait = _waiter.WaitLocked(HasEventLocked, cancellationToken);
+            }
+
+            await wait.ConfigureAwait(false);
         }
     }
 
@@ -317,7 +324,7 @@ public sealed partial class DevmemReceiver : IDisposable
         _tokens.Drain(static (fragment, self) => self.ReleaseToken(fragment), this);
     }
 
-    internal bool HasEventLocked => _queue.Bytes > 0 || _endOfStream || _error != Errno.None || _disposed;
+    private bool HasEventLocked => _queue.Bytes > 0 || _endOfStream || _error != Errno.None || _disposed;
 
     private static DevmemReceiveResult ToResult(int count, in FragmentSink sink, DevmemDataKind kind)
     {
@@ -355,6 +362,6 @@ public sealed partial class DevmemReceiver : IDisposable
     private void WakeLocked()
     {
         Monitor.PulseAll(_lock);
-        _waiter.Signal();
+        _waiter.SignalLocked();
     }
 }

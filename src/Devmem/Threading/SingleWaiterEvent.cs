@@ -1,14 +1,14 @@
 using System.Threading.Tasks.Sources;
 
-namespace Devmem.Stack.Link;
+namespace Devmem.Threading;
 
 /// <summary>
-/// Lets one receiver wait for frames without a thread and without an allocation per wait: a
-/// reusable <see cref="IValueTaskSource"/> that the producer completes when it queues a frame.
-/// Every member runs under the owner's lock, which is also what the producer holds when it signals,
-/// so a frame queued between the receiver's check and its wait cannot be missed.
+/// Lets one consumer wait for something a producer makes ready (frames on a link, data on a socket) without a
+/// thread and without an allocation per wait: a reusable <see cref="IValueTaskSource"/> the producer completes.
+/// Every member runs under the owner's lock, which is also what the producer holds when it signals, so an
+/// event between the consumer's check and its wait cannot be missed.
 /// </summary>
-internal sealed class FrameArrivalWaiter : IValueTaskSource
+public sealed class SingleWaiterEvent : IValueTaskSource
 {
     private readonly object _syncRoot;
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
@@ -16,7 +16,7 @@ internal sealed class FrameArrivalWaiter : IValueTaskSource
     private CancellationTokenRegistration _registration;
 
     /// <param name="syncRoot">The owner's lock: wait, signal and cancel all run under it.</param>
-    public FrameArrivalWaiter(object syncRoot)
+    public SingleWaiterEvent(object syncRoot)
     {
         _syncRoot = syncRoot;
     }
@@ -27,7 +27,7 @@ internal sealed class FrameArrivalWaiter : IValueTaskSource
     {
         if (_waiting)
         {
-            throw new InvalidOperationException("Another receiver is already waiting on this queue: one waiter at a time.");
+            throw new InvalidOperationException("another consumer is already waiting: one waiter at a time");
         }
         if (ready)
         {
@@ -41,12 +41,12 @@ internal sealed class FrameArrivalWaiter : IValueTaskSource
         _waiting = true;
         if (cancellationToken.CanBeCanceled)
         {
-            _registration = cancellationToken.UnsafeRegister(static (state, token) => ((FrameArrivalWaiter)state!).Cancel(token), this);
+            _registration = cancellationToken.UnsafeRegister(static (state, token) => ((SingleWaiterEvent)state!).Cancel(token), this);
         }
         return new ValueTask(this, _core.Version);
     }
 
-    /// <summary>Called with the owner's lock held after a frame was queued.</summary>
+    /// <summary>Called with the owner's lock held once the awaited condition may have become true.</summary>
     public void SignalLocked()
     {
         if (_waiting)
