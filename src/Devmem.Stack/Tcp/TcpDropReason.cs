@@ -68,4 +68,7 @@ public enum TcpDropReason
 
     /// <summary>A handshake's final ACK ignored because the listener's accept queue was full.</summary>
     AcceptQueueFull,
+
+    /// <summary>The TCP checksum did not verify (checked by the engine when the NIC's parser left it unchecked).</summary>
+    BadChecksum,
 }

@@ -1,0 +1,225 @@
+using Devmem.Stack.Ip;
+using Devmem.Stack.Tcp;
+using Devmem.Stack.Wire;
+using Devmem.Uapi;
+
+namespace Devmem.Stack.Sockets;
+
+/// <summary>
+/// The loop's side of one connection: the TCP control block, the IP fields of its segments, its place in
+/// the <see cref="ConnectionScheduler"/>, and the application's requests in progress (connect, one send,
+/// shutdown, close). Every member but <see cref="RequestService"/> and <see cref="State"/> runs on the loop thread.
+/// </summary>
+internal sealed class EngineConnection
+{
+    private readonly UserSpaceEngine _engine;
+    private readonly Action _service;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<EngineTcpSocket>? _connect;
+    private TaskCompletionSource? _send;
+    private ReadOnlyMemory<byte> _sendRemaining;
+    private bool _shutdownPending;
+    private bool _closedByApplication;
+    private int _serviceRequested;
+    private volatile TcpState _state;
+
+    public EngineConnection(UserSpaceEngine engine, TcpConnection tcp, EngineTcpListener? listener)
+    {
+        _engine = engine;
+        Tcp = tcp;
+        Listener = listener;
+        Request = new IpSendRequest
+        {
+            Destination = EngineAddresses.FromTuple(tcp.Tuple.RemoteAddress),
+            Source = EngineAddresses.FromTuple(tcp.Tuple.LocalAddress),
+            Protocol = IpProtocol.Tcp,
+        };
+        _service = () =>
+        {
+            Volatile.Write(ref _serviceRequested, 0);
+            _engine.Touch(this);
+        };
+
+        // A receive or a token return freed window space: the loop decides whether an update is due.
+        tcp.Receiver.SpaceFreed += (_, _) => RequestService();
+    }
+
+    public TcpConnection Tcp { get; }
+
+    /// <summary>The IP fields of every segment: the tuple's addresses, TCP.</summary>
+    public IpSendRequest Request { get; }
+
+    /// <summary>The deadline the scheduler holds for it; <see cref="TcpConnection.Never"/> when unscheduled.</summary>
+    public long ScheduledAt { get; set; } = TcpConnection.Never;
+
+    /// <summary>The listener that created it, until the application accepts it.</summary>
+    public EngineTcpListener? Listener { get; set; }
+
+    /// <summary>The application's socket, once connected or accepted.</summary>
+    public EngineTcpSocket? Socket { get; private set; }
+
+    /// <summary>The state as of the loop's last look (readable from any thread).</summary>
+    public TcpState State => _state;
+
+    /// <summary>Completes at CLOSED or TIME-WAIT: cleanly, or with the connection's error.</summary>
+    public Task Closed => _closed.Task;
+
+    public string RemoteName => $"[{Tcp.Tuple.RemoteAddress}]:{Tcp.RemotePort}";
+
+    /// <summary>Any thread: asks the loop to look at the connection again (at most one request queued at a time).</summary>
+    public void RequestService()
+    {
+        if (Interlocked.Exchange(ref _serviceRequested, 1) == 0)
+        {
+            _engine.Post(_service);
+        }
+    }
+
+    public void AwaitConnect(TaskCompletionSource<EngineTcpSocket> completion) => _connect = completion;
+
+    public EngineTcpSocket CreateSocket()
+    {
+        Socket = new EngineTcpSocket(_engine, this);
+        return Socket;
+    }
+
+    public void BeginSend(ReadOnlyMemory<byte> data, TaskCompletionSource completion)
+    {
+        if (_send is not null)
+        {
+            completion.TrySetException(new InvalidOperationException("one SendAsync at a time: await the previous one first"));
+            return;
+        }
+
+        _send = completion;
+        _sendRemaining = data;
+    }
+
+    public void CancelSend(TaskCompletionSource completion)
+    {
+        if (ReferenceEquals(_send, completion))
+        {
+            _send = null;
+            _sendRemaining = default;
+            completion.TrySetCanceled();
+        }
+    }
+
+    /// <summary>shutdown(SHUT_WR): the FIN follows the data of a send still in progress.</summary>
+    public void ShutdownSend() => _shutdownPending = true;
+
+    /// <summary>The application disposed its socket (or never got one): nobody reads the receive queue any more.</summary>
+    public bool IsOrphaned => Socket is null || _closedByApplication;
+
+    /// <summary>close(2): FIN after the buffered data, or RST when received data was never read (as Linux does).</summary>
+    public void CloseFromApplication()
+    {
+        _closedByApplication = true;
+        if (_send is { } send)
+        {
+            _send = null;
+            send.TrySetException(SocketErrors.For(Errno.ECONNABORTED, RemoteName));
+        }
+
+        if (Tcp.Receiver.QueuedBytes > 0)
+        {
+            Tcp.Abort();
+        }
+        else
+        {
+            Tcp.Close();
+        }
+
+        Tcp.Receiver.Dispose();
+    }
+
+    /// <summary>
+    /// After TCP ran: writes what the send buffer takes, sends the FIN asked for, and settles the
+    /// application's requests that the state now answers.
+    /// </summary>
+    public void Update()
+    {
+        FeedSend();
+        if (_shutdownPending && _send is null)
+        {
+            _shutdownPending = false;
+            Tcp.Close();
+        }
+
+        TcpState state = Tcp.State;
+        _state = state;
+        if (_connect is { } connect && (state != TcpState.SynSent || connect.Task.IsCompleted))
+        {
+            _connect = null;
+            if (Tcp.IsEstablishedOrLater)
+            {
+                EngineTcpSocket socket = CreateSocket();
+                if (!connect.TrySetResult(socket))
+                {
+                    // The caller cancelled while the handshake completed: nobody will use the socket.
+                    socket.Dispose();
+                }
+            }
+            else if (!connect.TrySetException(SocketErrors.For(ErrorOr(Errno.ECONNABORTED), RemoteName)))
+            {
+                // Cancelled by the caller: CLOSE in SYN-SENT ends the attempt.
+                Tcp.Close();
+                state = Tcp.State;
+                _state = state;
+            }
+        }
+
+        if (state is TcpState.Closed or TcpState.TimeWait)
+        {
+            if (Tcp.Error == Errno.None)
+            {
+                _closed.TrySetResult();
+            }
+            else
+            {
+                _closed.TrySetException(SocketErrors.For(Tcp.Error, RemoteName));
+            }
+        }
+    }
+
+    /// <summary>The engine stops: the connection is aborted and every request fails.</summary>
+    public void Abandon()
+    {
+        Tcp.Abort();
+        Tcp.Receiver.Dispose();
+        var error = SocketErrors.For(ErrorOr(Errno.ECONNABORTED), RemoteName);
+        _connect?.TrySetException(error);
+        _send?.TrySetException(error);
+        _connect = null;
+        _send = null;
+        _state = Tcp.State;
+        _closed.TrySetException(error);
+    }
+
+    private Errno ErrorOr(Errno fallback) => Tcp.Error == Errno.None ? fallback : Tcp.Error;
+
+    private void FeedSend()
+    {
+        if (_send is not { } send)
+        {
+            return;
+        }
+
+        int written = Tcp.Send(_sendRemaining.Span);
+        if (written < 0)
+        {
+            var errno = (Errno)(-written);
+            _send = null;
+            _sendRemaining = default;
+            send.TrySetException(SocketErrors.For(errno == Errno.EPIPE ? ErrorOr(Errno.EPIPE) : errno, RemoteName));
+            return;
+        }
+
+        _sendRemaining = _sendRemaining[written..];
+        if (_sendRemaining.IsEmpty)
+        {
+            _send = null;
+            send.TrySetResult();
+        }
+    }
+}

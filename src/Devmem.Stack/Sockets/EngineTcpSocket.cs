@@ -1,0 +1,113 @@
+using System.Net;
+using Devmem.Receive;
+using Devmem.Stack.Tcp;
+using Devmem.Uapi;
+
+namespace Devmem.Stack.Sockets;
+
+/// <summary>
+/// A connected TCP socket of a <see cref="UserSpaceEngine"/>. Sending crosses to the engine's loop through
+/// its command queue; receiving does not: <see cref="Receiver"/> is the connection's own receive queue, read
+/// (device fragments, linear records, readable bytes) and given tokens back on the application's thread.
+/// </summary>
+public sealed class EngineTcpSocket : IDisposable
+{
+    private readonly UserSpaceEngine _engine;
+    private readonly EngineConnection _connection;
+    private int _disposed;
+
+    internal EngineTcpSocket(UserSpaceEngine engine, EngineConnection connection)
+    {
+        _engine = engine;
+        _connection = connection;
+        LocalEndPoint = EngineAddresses.ToEndPoint(connection.Tcp.Tuple.LocalAddress, connection.Tcp.LocalPort);
+        RemoteEndPoint = EngineAddresses.ToEndPoint(connection.Tcp.Tuple.RemoteAddress, connection.Tcp.RemotePort);
+    }
+
+    /// <summary>Our address and port.</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The peer's address and port.</summary>
+    public IPEndPoint RemoteEndPoint { get; }
+
+    /// <summary>
+    /// The receive half: <see cref="DevmemReceiver.ReceiveAsync"/> and friends return device fragments when
+    /// the NIC steered the flow to a queue bound to a dma-buf, readable bytes otherwise; return the tokens
+    /// with <see cref="DevmemReceiver.ReturnTokens"/>. End of stream is a receive of 0 bytes.
+    /// </summary>
+    public DevmemReceiver Receiver => _connection.Tcp.Receiver;
+
+    /// <summary>The TCP state as of the engine's last look at the connection.</summary>
+    public TcpState State => _connection.State;
+
+    /// <summary>
+    /// Completes when the connection is over (CLOSED, or TIME-WAIT after a clean close): successfully, or
+    /// with a <see cref="DevmemException"/> carrying the failure (ECONNRESET, ETIMEDOUT, ECONNABORTED).
+    /// </summary>
+    public Task Closed => _connection.Closed;
+
+    /// <summary>
+    /// Copies <paramref name="data"/> into the send buffer, waiting for room as the peer acknowledges; completes
+    /// once every byte is buffered. One send at a time. Throws <see cref="DevmemException"/> EPIPE after
+    /// <see cref="ShutdownSend"/>, or the connection's error (ECONNRESET, ETIMEDOUT).
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="data"/> must stay unchanged until the returned task completes. Cancelling stops the
+    /// wait for room; bytes already buffered are still sent.
+    /// </remarks>
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool posted = _engine.Post(() =>
+        {
+            _connection.BeginSend(data, completion);
+            _engine.Touch(_connection);
+        });
+        ObjectDisposedException.ThrowIf(!posted, _engine);
+        await using (cancellationToken.Register(() => _engine.Post(() => _connection.CancelSend(completion))).ConfigureAwait(false))
+        {
+            await completion.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// shutdown(SHUT_WR): a FIN follows the data already sent; receiving goes on. Throws
+    /// <see cref="DevmemException"/> ENOTCONN when the connection is already gone (reset, timed out).
+    /// </summary>
+    public void ShutdownSend()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (State == TcpState.Closed)
+        {
+            throw SocketErrors.For(Errno.ENOTCONN, RemoteEndPoint.ToString());
+        }
+
+        _engine.Post(() =>
+        {
+            _connection.ShutdownSend();
+            _engine.Touch(_connection);
+        });
+    }
+
+    /// <summary>
+    /// close(2): a FIN after the buffered data, or an RST when received data was left unread; tokens still
+    /// held are released, so return or copy what you need first. The connection finishes in the engine.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _engine.Post(() => _engine.CloseSocket(_connection));
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{LocalEndPoint} -> {RemoteEndPoint} ({State})";
+}

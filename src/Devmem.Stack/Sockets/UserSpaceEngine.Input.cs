@@ -1,0 +1,112 @@
+using Devmem.Skb;
+using Devmem.Stack.Ip;
+using Devmem.Stack.Link;
+using Devmem.Stack.Nic;
+using Devmem.Stack.Tcp;
+using Devmem.Stack.Wire;
+
+namespace Devmem.Stack.Sockets;
+
+public sealed partial class UserSpaceEngine
+{
+    // Room kept in the transmit batch for what one received frame may produce: an ARP or NDP answer, an
+    // RST, and the packets a resolved neighbour releases.
+    private const int TransmitReserve = 16;
+
+    private readonly FrameBatch _rx;
+
+    // The payload the NIC split off the frame IP is processing: handed to TCP, or freed if IP drops the frame.
+    private SkBuff? _rxPayload;
+    private bool _rxChecksumVerified;
+
+    private void ReceiveFrames()
+    {
+        for (int batch = 0; batch < MaxReceiveBatchesPerTurn && _link.Receive(_rx) > 0; batch++)
+        {
+            for (int i = 0; i < _rx.Count; i++)
+            {
+                ReceiveFrame(_rx[i]);
+            }
+
+            _rx.Clear();
+        }
+    }
+
+    // The NIC parses the frame and writes the payload into its queue's page pool; IP then checks the whole
+    // frame (it is still intact: the NIC only read it) while the payload skb waits beside it for TCP.
+    private void ReceiveFrame(ReadOnlySpan<byte> frame)
+    {
+        if (!_nic.ReceiveFrame(frame, null, out NicRxPacket packet))
+        {
+            return;
+        }
+
+        _rxPayload = packet.Payload;
+        _rxChecksumVerified = packet.ChecksumVerified;
+        EnsureTransmitRoom(TransmitReserve);
+        _ip.Receive(frame, _now, _tx);
+        _rxPayload?.Free();
+        _rxPayload = null;
+    }
+
+    private void PollInterface()
+    {
+        if (_ip.PollAt() <= _now)
+        {
+            EnsureTransmitRoom(TransmitReserve);
+            _ip.Poll(_now, _tx);
+        }
+    }
+
+    private SkBuff? TakeReceivedPayload()
+    {
+        SkBuff? payload = _rxPayload;
+        _rxPayload = null;
+        return payload;
+    }
+
+    // TCP's registration with IP: demultiplexes the segment to its connection with the NIC's payload skb.
+    private sealed class TcpInput(UserSpaceEngine engine) : IIpUpperLayer
+    {
+        public void Receive(in IpPacketInfo packet, ReadOnlySpan<byte> frame, long now)
+        {
+            SkBuff? payload = engine.TakeReceivedPayload();
+            ReadOnlySpan<byte> segment = packet.GetPayload(frame);
+            int headerLength = segment.Length >= TcpSegmentView.MinHeaderLength ? new TcpSegmentView(segment).HeaderLength : 0;
+
+            // The NIC verified the checksum unless its parser gave up on the frame; then it is checked here.
+            if (headerLength < TcpSegmentView.MinHeaderLength || headerLength > segment.Length
+                || (!engine._rxChecksumVerified && !TcpChecksum.Verify(segment, packet.PseudoHeaderSum)))
+            {
+                engine._demux.Counters.SegmentsReceived++;
+                engine._demux.Counters.Drop(headerLength < TcpSegmentView.MinHeaderLength || headerLength > segment.Length
+                    ? TcpDropReason.MalformedHeader
+                    : TcpDropReason.BadChecksum);
+                payload?.Free();
+                return;
+            }
+
+            // A frame the NIC could not parse kept its payload in the frame: it becomes a linear skb.
+            int dataLength = segment.Length - headerLength;
+            if (payload is null && dataLength > 0)
+            {
+                ulong ignored = 0;
+                payload = PayloadWriter.WriteLinear(segment[headerLength..], engine._nic.SkbPool, ref ignored);
+            }
+
+            var view = new TcpSegmentView(segment);
+            var tuple = new TcpFourTuple(
+                EngineAddresses.ToTuple(packet.Destination), view.DestinationPort, EngineAddresses.ToTuple(packet.Source), view.SourcePort);
+            TcpConnection? connection = engine._demux.ProcessSegment(tuple, segment[..headerLength], payload, now, out TcpHeader? reset);
+            if (reset is { } header)
+            {
+                engine.SendReset(packet, header);
+            }
+
+            if (connection is not null)
+            {
+                engine.OnSegment(connection);
+            }
+        }
+    }
+}

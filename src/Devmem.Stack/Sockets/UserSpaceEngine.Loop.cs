@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace Devmem.Stack.Sockets;
+
+public sealed partial class UserSpaceEngine
+{
+    // Frames taken from the link per turn before connections are serviced, so that ACKs and window
+    // updates keep flowing while a peer floods us.
+    private const int MaxReceiveBatchesPerTurn = 4;
+
+    private readonly Thread _thread;
+    private readonly ConcurrentQueue<Action> _commands = new();
+    private readonly Lock _postLock = new();
+    private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Action _onLinkReady;
+    private ConfiguredValueTaskAwaitable.ConfiguredValueTaskAwaiter _linkAwaiter;
+    private volatile bool _linkWaitArmed;
+    private bool _stopRequested;
+    private bool _stopped;
+
+    // The loop's clock reading for the current turn, in microseconds.
+    private long _now;
+
+    /// <summary>Stops the loop: open connections are aborted (RST), listeners closed, receive queues freed, the NIC destroyed.</summary>
+    public void Dispose()
+    {
+        lock (_postLock)
+        {
+            _stopRequested = true;
+        }
+
+        _wake.Set();
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join();
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Any thread: queues <paramref name="command"/> for the loop and wakes it; false once the engine stopped.</summary>
+    internal bool Post(Action command)
+    {
+        lock (_postLock)
+        {
+            if (_stopped)
+            {
+                return false;
+            }
+
+            _commands.Enqueue(command);
+        }
+
+        _wake.Set();
+        return true;
+    }
+
+    private void Run()
+    {
+        try
+        {
+            while (true)
+            {
+                // Reset before looking for work: a Set from here on (a command, a frame) ends the next wait.
+                _wake.Reset();
+                _now = _clock.Now;
+                RunCommands();
+                if (Volatile.Read(ref _stopRequested))
+                {
+                    break;
+                }
+
+                ReceiveFrames();
+                PollInterface();
+                ServiceDue();
+                Flush();
+                WaitForWork();
+            }
+        }
+        finally
+        {
+            Shutdown();
+        }
+    }
+
+    private void RunCommands()
+    {
+        while (_commands.TryDequeue(out Action? command))
+        {
+            command();
+        }
+    }
+
+    // Sleeps until the link has frames, a command arrives, or the earliest deadline: never a busy spin.
+    private void WaitForWork()
+    {
+        ArmLinkWait();
+        long now = _clock.Now;
+        long deadline = Math.Min(_scheduler.NextDeadline, _ip.PollAt());
+        int timeout = EngineClock.MillisecondsUntil(deadline, now, long.MaxValue);
+        if (timeout != 0)
+        {
+            _wake.Wait(timeout);
+        }
+    }
+
+    // One wait on the link at a time: its completion sets the wake event.
+    private void ArmLinkWait()
+    {
+        if (_linkWaitArmed)
+        {
+            return;
+        }
+
+        ValueTask wait = _link.WaitForFramesAsync(_stopping.Token);
+        if (wait.IsCompleted)
+        {
+            wait.GetAwaiter().GetResult();
+            _wake.Set();
+            return;
+        }
+
+        _linkWaitArmed = true;
+        _linkAwaiter = wait.ConfigureAwait(false).GetAwaiter();
+        _linkAwaiter.OnCompleted(_onLinkReady);
+    }
+
+    private void OnLinkReady()
+    {
+        try
+        {
+            _linkAwaiter.GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // The engine is stopping.
+        }
+
+        _linkWaitArmed = false;
+        _wake.Set();
+    }
+
+    private void Shutdown()
+    {
+        lock (_postLock)
+        {
+            _stopped = true;
+        }
+
+        // Commands posted before the door closed still run, so that no caller waits forever.
+        _now = _clock.Now;
+        RunCommands();
+        foreach (EngineTcpListener listener in _listeners.Values.ToList())
+        {
+            StopListening(listener);
+        }
+
+        foreach (EngineConnection connection in _connections.Values.ToList())
+        {
+            connection.Abandon();
+            Dispatch(connection);
+        }
+
+        foreach (EngineConnection connection in _finished)
+        {
+            connection.Abandon();
+        }
+
+        _connections.Clear();
+        _finished.Clear();
+        Flush();
+        _nic.Dispose();
+        _stopping.Cancel();
+        SpinWait.SpinUntil(() => !_linkWaitArmed, TimeSpan.FromSeconds(5));
+        _stopping.Dispose();
+        _wake.Dispose();
+    }
+}

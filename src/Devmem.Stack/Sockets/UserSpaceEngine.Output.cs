@@ -1,0 +1,158 @@
+using Devmem.Stack.Ip;
+using Devmem.Stack.Link;
+using Devmem.Stack.Tcp;
+using Devmem.Stack.Wire;
+
+namespace Devmem.Stack.Sockets;
+
+public sealed partial class UserSpaceEngine
+{
+    private readonly FrameBatch _tx;
+    private readonly List<EngineConnection> _due = [];
+
+    // Connections TCP is done with whose sockets the application still holds (their receive queues live on).
+    private readonly HashSet<EngineConnection> _finished = [];
+
+    // Where a connection's dispatch writes a segment's payload before IP builds the frame around it.
+    private readonly byte[] _segmentPayload;
+
+    /// <summary>
+    /// Loop thread: the connection changed (a segment, a command, freed receive space). Settles the
+    /// application's requests, hands established connections to their listener, and files the connection
+    /// under its next deadline, or forgets it once TCP is done with it.
+    /// </summary>
+    internal void Touch(EngineConnection connection)
+    {
+        connection.Update();
+        TcpConnection tcp = connection.Tcp;
+        if (!_connections.ContainsKey(tcp))
+        {
+            // Already forgotten (a late command for a finished connection): nothing to schedule.
+            return;
+        }
+
+        if (connection.Listener is { } listener && tcp.IsEstablishedOrLater)
+        {
+            DeliverAccepted(listener);
+        }
+
+        long deadline = tcp.PollAt(_now);
+        if (tcp.State == TcpState.Closed && deadline == TcpConnection.Never)
+        {
+            Forget(connection);
+            return;
+        }
+
+        _scheduler.Schedule(connection, deadline);
+    }
+
+    // A segment reached a connection: a listener may just have created it.
+    private void OnSegment(TcpConnection tcp)
+    {
+        if (!_connections.TryGetValue(tcp, out EngineConnection? connection))
+        {
+            _listeners.TryGetValue(tcp.LocalPort, out EngineTcpListener? listener);
+            connection = new EngineConnection(this, tcp, listener);
+            _connections.Add(tcp, connection);
+        }
+
+        Touch(connection);
+    }
+
+    // The demultiplexer's listener queues established connections; each becomes a socket for AcceptAsync.
+    private void DeliverAccepted(EngineTcpListener listener)
+    {
+        while (listener.Tcp.TryAccept(out TcpConnection? tcp))
+        {
+            if (_connections.TryGetValue(tcp, out EngineConnection? connection))
+            {
+                connection.Listener = null;
+                listener.Deliver(connection.CreateSocket());
+            }
+        }
+    }
+
+    /// <summary>Loop thread: the application disposed the socket; the connection closes in its own time.</summary>
+    internal void CloseSocket(EngineConnection connection)
+    {
+        connection.CloseFromApplication();
+        _finished.Remove(connection);
+        Touch(connection);
+    }
+
+    // TCP is done with the connection. What it received stays readable until the application disposes
+    // the socket (or the engine stops); with no socket left, nobody will read it, so it is freed now.
+    private void Forget(EngineConnection connection)
+    {
+        _demux.Remove(connection.Tcp);
+        _connections.Remove(connection.Tcp);
+        connection.ScheduledAt = TcpConnection.Never;
+        if (connection.IsOrphaned)
+        {
+            connection.Tcp.Receiver.Dispose();
+        }
+        else
+        {
+            _finished.Add(connection);
+        }
+    }
+
+    private void ServiceDue()
+    {
+        _scheduler.TakeDue(_now, _due);
+        foreach (EngineConnection connection in _due)
+        {
+            Dispatch(connection);
+            if (_connections.ContainsKey(connection.Tcp))
+            {
+                Touch(connection);
+            }
+        }
+
+        _due.Clear();
+    }
+
+    // Every segment the connection has ready goes into the transmit batch, flushed to the link when full.
+    private void Dispatch(EngineConnection connection)
+    {
+        TcpConnection tcp = connection.Tcp;
+        IpSendRequest request = connection.Request;
+        while (true)
+        {
+            EnsureTransmitRoom(1);
+            if (!tcp.TryDispatch(_now, _segmentPayload, out TcpHeader header, out int length))
+            {
+                break;
+            }
+
+            _ip.Send(request, new TcpSegmentWriter(header, _segmentPayload.AsSpan(0, length)), _tx, _now);
+        }
+
+        _demux.OnDispatched(tcp, _now);
+    }
+
+    // The demultiplexer's answer to a segment nobody wanted, back to where it came from.
+    private void SendReset(in IpPacketInfo received, in TcpHeader reset)
+    {
+        EnsureTransmitRoom(1);
+        var request = new IpSendRequest { Destination = received.Source, Source = received.Destination, Protocol = IpProtocol.Tcp };
+        _ip.Send(request, new TcpSegmentWriter(reset, []), _tx, _now);
+    }
+
+    private void EnsureTransmitRoom(int frames)
+    {
+        if (_tx.Capacity - _tx.Count < frames)
+        {
+            Flush();
+        }
+    }
+
+    private void Flush()
+    {
+        if (_tx.Count > 0)
+        {
+            _link.Transmit(_tx);
+            _tx.Clear();
+        }
+    }
+}

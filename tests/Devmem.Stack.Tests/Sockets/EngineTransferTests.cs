@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Devmem.Stack.Link;
+using Devmem.Stack.Sockets;
+using Devmem.Stack.Tcp;
+
+namespace Devmem.Stack.Tests.Sockets;
+
+/// <summary>
+/// The whole engine end to end: two engines on one memory link, ncdevmem's validation stream sent in
+/// random-sized writes, received through the typed devmem receive with every byte checked where it lies
+/// (device memory for the steered flow, host memory for the other), tokens returned, FIN both ways, and
+/// nothing leaked.
+/// </summary>
+public sealed class EngineTransferTests(ITestOutputHelper output)
+{
+    private const int MiB = 1 << 20;
+
+    // Timers scaled to the memory link's sub-millisecond round trip, so that a lossy transfer is bound by
+    // recovery rather than by Linux's WAN-sized 200 ms minimum RTO and 40 ms delayed ACK.
+    private static readonly TcpConnectionOptions FastRecovery = TcpConnectionOptions.Default with
+    {
+        MinRto = TimeSpan.FromMilliseconds(20),
+        InitialRto = TimeSpan.FromMilliseconds(100),
+        DelayedAckTimeout = TimeSpan.FromMilliseconds(5),
+    };
+
+    [Fact]
+    public async Task Ipv4_SteeredFlowArrivesInDeviceMemory_OtherFlowAsHostData()
+    {
+        using var pair = new EnginePair(ipv6: false);
+        TimeSpan elapsed = await TransferAsync(pair, steeredBytes: 32 * MiB, unsteeredBytes: 1 * MiB, TimeSpan.FromSeconds(120));
+        output.WriteLine($"IPv4, 32 MiB devmem over the memory link: {32 / elapsed.TotalSeconds:F1} MiB/s ({elapsed.TotalMilliseconds:F0} ms)");
+        pair.DisposeAndAssertNoLeaks();
+    }
+
+    [Fact]
+    public async Task Ipv4_ByteExactThroughLossReorderingDuplicationAndCorruption()
+    {
+        var faults = new FaultInjectorOptions { Seed = 7, LossRate = 0.05, ReorderRate = 0.10, DuplicateRate = 0.01, CorruptRate = 0.001 };
+        var link = new MemoryLinkOptions { QueueLength = 1024, AToBFaults = faults, BToAFaults = faults with { Seed = 8 } };
+        using var pair = new EnginePair(ipv6: false, link, FastRecovery);
+        TimeSpan elapsed = await TransferAsync(pair, steeredBytes: 4 * MiB, unsteeredBytes: MiB / 4, TimeSpan.FromSeconds(300));
+        output.WriteLine($"IPv4 with faults, 4 MiB devmem: {4 / elapsed.TotalSeconds:F1} MiB/s ({elapsed.TotalMilliseconds:F0} ms)");
+        pair.DisposeAndAssertNoLeaks();
+    }
+
+    [Fact]
+    public async Task Ipv6_SteeredFlowArrivesInDeviceMemory_OtherFlowAsHostData()
+    {
+        using var pair = new EnginePair(ipv6: true);
+        TimeSpan elapsed = await TransferAsync(pair, steeredBytes: 4 * MiB, unsteeredBytes: MiB / 4, TimeSpan.FromSeconds(120));
+        output.WriteLine($"IPv6, 4 MiB devmem over the memory link: {4 / elapsed.TotalSeconds:F1} MiB/s ({elapsed.TotalMilliseconds:F0} ms)");
+        pair.DisposeAndAssertNoLeaks();
+    }
+
+    // Both flows at once; returns how long the steered one took from first write to end of stream.
+    private static async Task<TimeSpan> TransferAsync(EnginePair pair, int steeredBytes, int unsteeredBytes, TimeSpan timeout)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout);
+        using EngineTcpListener steered = pair.B.Listen(EnginePair.SteeredPort);
+        using EngineTcpListener unsteered = pair.B.Listen(EnginePair.UnsteeredPort);
+        byte[] data = NcdevmemPattern.Create(Math.Max(steeredBytes, unsteeredBytes));
+        Task<TimeSpan> device = RunConnectionAsync(pair, steered, data.AsMemory(0, steeredBytes), DevmemDataKind.DeviceMemory, seed: 1, deadline.Token);
+        Task<TimeSpan> host = RunConnectionAsync(pair, unsteered, data.AsMemory(0, unsteeredBytes), DevmemDataKind.Readable, seed: 2, deadline.Token);
+        await Task.WhenAll(device, host);
+        return await device;
+    }
+
+    // One connection: A writes the stream and shuts down; B reads it to the end and shuts down; A sees the
+    // end of stream; A ends in TIME-WAIT and B in CLOSED, both cleanly.
+    private static async Task<TimeSpan> RunConnectionAsync(EnginePair pair, EngineTcpListener listener, ReadOnlyMemory<byte> data,
+        DevmemDataKind kind, int seed, CancellationToken cancellationToken)
+    {
+        Task<EngineTcpSocket> accepting = listener.AcceptAsync(cancellationToken).AsTask();
+        using EngineTcpSocket client = await pair.A.ConnectAsync(pair.Server(listener.Port), cancellationToken);
+        using EngineTcpSocket server = await accepting;
+        var clock = Stopwatch.StartNew();
+        Task<long> reading = Task.Run(() => DevmemStreamReader.ReadToEndAsync(server, pair.DmaBuf, kind, cancellationToken), cancellationToken);
+
+        var random = new Random(seed);
+        for (int sent = 0; sent < data.Length;)
+        {
+            int length = Math.Min(random.Next(1, 64 * 1024), data.Length - sent);
+            await client.SendAsync(data.Slice(sent, length), cancellationToken);
+            sent += length;
+        }
+
+        client.ShutdownSend();
+        Assert.Equal(data.Length, await reading);
+        TimeSpan elapsed = clock.Elapsed;
+
+        server.ShutdownSend();
+        Assert.Equal(0, await DevmemStreamReader.ReadToEndAsync(client, pair.DmaBuf, DevmemDataKind.Readable, cancellationToken));
+        await client.Closed.WaitAsync(cancellationToken);
+        await server.Closed.WaitAsync(cancellationToken);
+        Assert.Equal(TcpState.TimeWait, client.State);
+        Assert.Equal(TcpState.Closed, server.State);
+        return elapsed;
+    }
+}
