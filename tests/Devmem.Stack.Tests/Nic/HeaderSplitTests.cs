@@ -174,13 +174,21 @@ public sealed class HeaderSplitTests
                 Receive(nic, frame);
             }
 
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 1000; i++)
+            // The best of three rounds: an allocation per frame shows in every round, while a one-off in the
+            // runtime (tiering, a GC triggered by tests running in parallel) can only spoil one.
+            long best = long.MaxValue;
+            for (int round = 0; round < 3; round++)
             {
-                Receive(nic, frame);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 1000; i++)
+                {
+                    Receive(nic, frame);
+                }
+
+                best = Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before);
             }
 
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, best);
             Assert.Equal(0, nic.SkbPool.InUse);
         }
 
