@@ -26,7 +26,7 @@ public sealed partial class DevmemReceiver : IDisposable
     private const int TokenBatch = 128;
 
     private readonly object _lock = new();
-    private SocketReceiveQueue _queue;
+    private readonly SocketReceiveQueue _queue;
     private readonly TokenTable<HeldFragment> _tokens;
     private readonly SingleWaiterEvent _waiter;
 
@@ -132,12 +132,7 @@ public sealed partial class DevmemReceiver : IDisposable
     {
         lock (_lock)
         {
-            if (_queue.Count != 0 || _queue.Bytes != 0)
-            {
-                throw new InvalidOperationException("the initial sequence number can only be set before data is queued");
-            }
-
-            _queue = new SocketReceiveQueue(initialSeq);
+            _queue.Restart(initialSeq);
         }
     }
 

@@ -80,6 +80,21 @@ public sealed class SocketReceiveQueue
         Count++;
     }
 
+    /// <summary>
+    /// Moves an empty queue to a new starting sequence number (TCP learns the peer's ISN only when its SYN
+    /// arrives, after the socket exists).
+    /// </summary>
+    public void Restart(uint initialSeq)
+    {
+        if (_head is not null)
+        {
+            throw new InvalidOperationException("the initial sequence number can only be set before data is queued");
+        }
+
+        CopiedSeq = initialSeq;
+        NextSeq = initialSeq;
+    }
+
     /// <summary>Offset of <see cref="CopiedSeq"/> inside <see cref="Head"/>.</summary>
     public int HeadOffset => _head is null ? 0 : unchecked((int)(CopiedSeq - _head.Seq));
 
