@@ -5,7 +5,7 @@ namespace Devmem.Stack.Tcp;
 
 /// <summary>
 /// The ACK field (RFC 9293 §3.10.7.4 fifth check, RFC 5961 §5): SND.UNA, the send window, RTT samples
-/// (RFC 6298, RFC 7323 §4) and congestion control (RFC 5681, RFC 6582).
+/// (RFC 6298, RFC 7323 §4), SACK blocks, and what loss recovery (<c>.Recovery</c>) learns from each.
 /// </summary>
 public sealed partial class TcpConnection
 {
@@ -40,18 +40,17 @@ public sealed partial class TcpConnection
             return false;
         }
 
+        SackUpdate sack = UpdateScoreboard(segment, ack);
         if (ack > _sndUna)
         {
             AcknowledgeNewData(segment, ack, now);
         }
-        else if (ack == _sndUna && IsDuplicateAck(segment, dataLength, window))
+        else if (ack == _sndUna && IsDuplicate(segment, dataLength, window, sack))
         {
-            Counters.DuplicateAcks++;
-            if (_congestion.OnDuplicateAck(ack, _sndMax - _sndUna, _sndMax))
-            {
-                _retransmitFirst = true;
-            }
+            OnDuplicateAck(now);
         }
+
+        SkipSackedData();
 
         // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated", from the newest segment
         // only: SND.WL1 and SND.WL2 keep an old segment from bringing back an old window.
@@ -103,14 +102,14 @@ public sealed partial class TcpConnection
 
         _sndUna = ack;
         _sndNxt = SeqNumber.Max(_sndNxt, _sndUna);
+        AdvanceScoreboard();
         SampleRtt(segment, ack, now);
         _rtt.ResetBackoff();
         _timeouts = 0;
         _persistBackoff = 0;
-        if (!synAcknowledged && _congestion.OnNewAck(ack, acked, _sndMax - _sndUna))
+        if (!synAcknowledged)
         {
-            // NewReno partial ACK (RFC 6582 §3.2 step 5): the next hole goes out at once.
-            _retransmitFirst = true;
+            OnNewAck(ack, acked, now);
         }
 
         _retransmitAt = _sndNxt > _sndUna ? now + _rtt.Rto : Never;

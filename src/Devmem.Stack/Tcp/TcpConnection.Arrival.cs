@@ -181,7 +181,14 @@ public sealed partial class TcpConnection
             }
             else
             {
-                Drop(seq + length <= _rcvNxt ? TcpDropReason.OldDuplicate : TcpDropReason.OutOfWindow);
+                bool duplicate = seq + length <= _rcvNxt;
+                Drop(duplicate ? TcpDropReason.OldDuplicate : TcpDropReason.OutOfWindow);
+                if (duplicate && dataLength > 0 && _sackPermitted)
+                {
+                    Counters.DuplicateSacksSent++;
+                    _sackReport.ReportDuplicate(seq, seq + dataLength);
+                }
+
                 _acks.AckNow();
                 if (State == TcpState.TimeWait && fin)
                 {
@@ -298,7 +305,8 @@ public sealed partial class TcpConnection
 
         _rtt.ResetBackoff();
         _timeouts = 0;
-        _congestion.Reset(SegmentPayload, _iss);
+        _congestion.Reset(SegmentPayload);
+        _recover = _iss;
         NoteActivity(now);
     }
 

@@ -43,6 +43,14 @@ public sealed partial class TcpConnection
                 return true;
             }
 
+            // RFC 6675 NextSeg(): a lost hole before new data, new data before a hole that is merely below SACKed data.
+            bool newData = PlanData(MaxPayload(now, payloadBuffer), _probeDue, out _, out _, out _);
+            if (PlanHoleRetransmission(newData, out SeqNumber holeSeq, out SeqNumber holeEnd)
+                && TryRetransmit(holeSeq, holeEnd, now, payloadBuffer, out header, out payloadLength))
+            {
+                return true;
+            }
+
             if (TrySendData(now, payloadBuffer, out header, out payloadLength))
             {
                 return true;
@@ -136,15 +144,22 @@ public sealed partial class TcpConnection
         return true;
     }
 
-    // NewReno: the first unacknowledged segment again, after the third duplicate ACK or a partial ACK
-    // (RFC 6582 §3.2 steps 2 and 5), without moving SND.NXT.
+    // The first unacknowledged segment again, on entering recovery (RFC 6675 §5 step 4.3, RFC 6582 §3.2
+    // step 2) or after a NewReno partial ACK (step 5), without moving SND.NXT.
     private bool TryRetransmitFirst(long now, Span<byte> payloadBuffer, out TcpHeader header, out int length)
     {
         _retransmitFirst = false;
+        return TryRetransmit(_sndUna, _scoreboard.NextSackedStart(_sndUna, _sndMax), now, payloadBuffer, out header, out length);
+    }
+
+    // Fast retransmission of [seq, end) (at most a segment of it), FIN included if it ends there. Moves
+    // HighRxt, never SND.NXT.
+    private bool TryRetransmit(SeqNumber seq, SeqNumber end, long now, Span<byte> payloadBuffer, out TcpHeader header, out int length)
+    {
         TcpOptions options = SegmentOptions(now);
-        int offset = _sndUna - _sndBufSeq;
-        length = Math.Min(Math.Min(_sndMax - _sndUna, _sendBuffer.Length - offset), Math.Min(_sndMss - options.EncodedLength, payloadBuffer.Length));
-        bool fin = _finQueued && _sndMax > FinSeq && _sndUna + Math.Max(length, 0) == FinSeq;
+        int offset = seq - _sndBufSeq;
+        length = Math.Min(Math.Min(end - seq, _sendBuffer.Length - offset), Math.Min(_sndMss - options.EncodedLength, payloadBuffer.Length));
+        bool fin = _finQueued && _sndMax > FinSeq && seq + Math.Max(length, 0) == FinSeq;
         if (offset < 0 || (length <= 0 && !fin))
         {
             header = default;
@@ -154,18 +169,21 @@ public sealed partial class TcpConnection
 
         length = Math.Max(length, 0);
         _sendBuffer.CopyTo(offset, payloadBuffer[..length]);
-        header = BuildHeader(_sndUna, fin ? TcpFlags.Ack | TcpFlags.Fin : TcpFlags.Ack, options);
+        header = BuildHeader(seq, fin ? TcpFlags.Ack | TcpFlags.Fin : TcpFlags.Ack, options);
         Counters.FastRetransmissions++;
-        OnSequenceSent(_sndUna, retransmission: true, timed: false, now);
+        _highRxt = SeqNumber.Max(_highRxt, seq + length + (fin ? 1 : 0));
+        OnSequenceSent(seq, retransmission: true, timed: false, now);
         return true;
     }
+
+    // The most payload the next segment may carry: the send MSS less options, and the caller's buffer.
+    private int MaxPayload(long now, Span<byte> payloadBuffer) => Math.Min(_sndMss - SegmentOptions(now).EncodedLength, payloadBuffer.Length);
 
     // New data (or data again after a timeout pulled SND.NXT back) and FIN, from SND.NXT.
     private bool TrySendData(long now, Span<byte> payloadBuffer, out TcpHeader header, out int length)
     {
         TcpOptions options = SegmentOptions(now);
-        int maxPayload = Math.Min(_sndMss - options.EncodedLength, payloadBuffer.Length);
-        if (!PlanData(maxPayload, _probeDue, out length, out bool fin, out bool windowProbe))
+        if (!PlanData(MaxPayload(now, payloadBuffer), _probeDue, out length, out bool fin, out bool windowProbe))
         {
             header = default;
             length = 0;
@@ -203,12 +221,14 @@ public sealed partial class TcpConnection
         _sndNxt = seq + length + (fin ? 1 : 0);
         _sndMax = SeqNumber.Max(_sndMax, _sndNxt);
         OnSequenceSent(seq, retransmission, timed: length > 0, now);
+        SkipSackedData();
         return true;
     }
 
     /// <summary>
     /// What the next segment from SND.NXT would carry: <paramref name="length"/> data bytes and maybe FIN.
-    /// Limited by the data not yet sent, the usable window min(SND.WND, cwnd) less what is in flight, and
+    /// Limited by the data not yet sent, the peer's window, cwnd (plus limited transmit's allowance) less
+    /// what is in flight (RFC 6675's pipe when SACK information exists), and
     /// <paramref name="maxPayload"/>; a short segment must also pass Nagle (RFC 9293 §3.7.4) and sender SWS
     /// avoidance (§3.8.6.2.1) unless <paramref name="probe"/> (the persist timer fired: its override).
     /// </summary>
@@ -226,7 +246,13 @@ public sealed partial class TcpConnection
         }
 
         unsent = Math.Max(unsent, 0);
-        int usable = _sndUna + Math.Min(_sndWnd, _congestion.Window) - _sndNxt;
+        int usable = Math.Min(_sndUna + _sndWnd - _sndNxt, _congestion.Window + LimitedTransmitAllowance - InFlight());
+        if (_sndNxt < _sndMax && UsingScoreboard)
+        {
+            // Going back after a timeout: stop where SACKed data begins (SkipSackedData hops over it).
+            usable = Math.Min(usable, _scoreboard.NextSackedStart(_sndNxt, _sndMax) - _sndNxt);
+        }
+
         length = Math.Max(0, Math.Min(unsent, Math.Min(usable, maxPayload)));
         if (probe && length == 0 && unsent > 0)
         {
@@ -282,13 +308,14 @@ public sealed partial class TcpConnection
     }
 
     // Options on every segment after the handshake: timestamps when negotiated, SACK blocks while data is
-    // waiting out of order (as many as fit, TcpOptions.EmittedSackBlockCount).
+    // waiting out of order or a D-SACK is due (as many as fit, TcpOptions.EmittedSackBlockCount).
     private TcpOptions SegmentOptions(long now)
     {
         TcpOptions options = _timestamps.Enabled
             ? new TcpOptions { Timestamp = new TcpTimestamp(_timestamps.Value(now), _timestamps.Recent) }
             : default;
-        return _sackPermitted && _sackReport.Count > 0 ? options.WithSackBlocks(_sackReport.Blocks) : options;
+        ReadOnlySpan<TcpSackBlock> blocks = _sackPermitted ? _sackReport.ToSend : [];
+        return blocks.IsEmpty ? options : options.WithSackBlocks(blocks);
     }
 
     // A non-SYN segment: the current window, and RCV.NXT in the ACK field (which satisfies the ACK policy).
@@ -300,6 +327,7 @@ public sealed partial class TcpConnection
         {
             _timestamps.LastAckSent = _rcvNxt;
             _acks.OnAckSent();
+            _sackReport.OnSent();
         }
 
         Counters.SegmentsSent++;

@@ -68,9 +68,13 @@ public sealed partial class TcpConnection
             return true;
         }
 
-        if (CanSendData && (_retransmitFirst || PlanData(_sndMss - SegmentOptions(now).EncodedLength, _probeDue, out _, out _, out _)))
+        if (CanSendData)
         {
-            return true;
+            bool newData = PlanData(_sndMss - SegmentOptions(now).EncodedLength, _probeDue, out _, out _, out _);
+            if (_retransmitFirst || newData || PlanHoleRetransmission(newData, out _, out _))
+            {
+                return true;
+            }
         }
 
         return CanSendAck && (_acks.IsDue(now) || WindowUpdateDue);
@@ -86,7 +90,7 @@ public sealed partial class TcpConnection
 
         if (_retransmitAt <= now)
         {
-            OnRetransmitTimeout();
+            OnRetransmitTimeout(now);
             if (State == TcpState.Closed)
             {
                 return;
@@ -108,7 +112,7 @@ public sealed partial class TcpConnection
 
     // RFC 6298 §5.4-§5.6 and RFC 5681 §3.1: give up after too many, else back off, shrink cwnd to one
     // segment and send again from SND.UNA.
-    private void OnRetransmitTimeout()
+    private void OnRetransmitTimeout(long now)
     {
         _retransmitAt = Never;
         bool handshake = State is TcpState.SynSent or TcpState.SynReceived;
@@ -126,13 +130,14 @@ public sealed partial class TcpConnection
         }
         else
         {
-            _congestion.OnRetransmitTimeout(_sndMax - _sndUna, _sndMax, firstTimeout: _timeouts == 1);
+            OnTimeoutRecovery(now);
         }
 
         _rtt.BackOff();
         _rttTiming = false;
         _retransmitFirst = false;
         _sndNxt = _sndUna;
+        SkipSackedData();
     }
 
     // RFC 9293 §3.8.4 and RFC 1122 §4.2.3.6: probe an idle connection, give up when probes go unanswered.

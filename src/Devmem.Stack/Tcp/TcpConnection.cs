@@ -1,5 +1,6 @@
 using Devmem.Receive;
 using Devmem.Skb;
+using Devmem.Stack.Tcp.Congestion;
 using Devmem.Stack.Wire;
 using Devmem.Uapi;
 
@@ -38,7 +39,8 @@ public sealed partial class TcpConnection
     private readonly TimestampState _timestamps = new();
     private readonly ChallengeAckLimiter _challengeAcks;
     private readonly RttEstimator _rtt;
-    private readonly NewRenoCongestionControl _congestion;
+    private readonly CongestionControl _congestion;
+    private readonly SackScoreboard _scoreboard;
 
     // RFC 9293 §3.3.1 send sequence variables, plus SND.MAX (one past the highest number ever sent, as BSD
     // keeps it): after a retransmission timeout SND.NXT goes back to SND.UNA while ACKs up to SND.MAX stay valid.
@@ -89,7 +91,8 @@ public sealed partial class TcpConnection
         _acks = new AckScheduler(Micros(_options.DelayedAckTimeout));
         _challengeAcks = new ChallengeAckLimiter(_options.ChallengeAcksPerSecond);
         _rtt = new RttEstimator(_options.InitialRto, _options.MinRto, _options.MaxRto);
-        _congestion = new NewRenoCongestionControl(_options.DefaultSendMss, default);
+        _congestion = CongestionControl.Create(_options.CongestionControl, _options.DefaultSendMss);
+        _scoreboard = new SackScoreboard(_options.SackScoreboardRanges);
         _sndMss = _options.DefaultSendMss;
     }
 
@@ -159,8 +162,17 @@ public sealed partial class TcpConnection
     /// <summary>ssthresh, in bytes.</summary>
     public int SlowStartThreshold => _congestion.SlowStartThreshold;
 
-    /// <summary>Whether NewReno fast recovery is in progress.</summary>
-    public bool InFastRecovery => _congestion.InRecovery;
+    /// <summary>Whether fast recovery is in progress (RFC 6675 with SACK, RFC 6582 without).</summary>
+    public bool InFastRecovery => _inRecovery;
+
+    /// <summary>The congestion controller in use.</summary>
+    public CongestionControlAlgorithm CongestionAlgorithm => _congestion.Algorithm;
+
+    /// <summary>What the peer SACKed above SND.UNA.</summary>
+    public SackScoreboard Scoreboard => _scoreboard;
+
+    /// <summary>RFC 6675's pipe: the sender's estimate of bytes still in the network.</summary>
+    public int BytesInFlight => InFlight();
 
     /// <summary>The RTO with backoff, in microseconds.</summary>
     public long RetransmissionTimeout => _rtt.Rto;
@@ -298,7 +310,9 @@ public sealed partial class TcpConnection
         _sndNxt = iss;
         _sndMax = iss;
         _sndBufSeq = iss + 1;
-        _congestion.Reset(_sndMss, iss);
+        _congestion.Reset(_sndMss);
+        _recover = iss;
+        _highRxt = iss;
     }
 
     // Bytes of the receive buffer in use: queued for the application, or held by it through tokens.
@@ -321,6 +335,7 @@ public sealed partial class TcpConnection
         StopTimers();
         _outOfOrder.Purge();
         _sackReport.Clear();
+        _scoreboard.Clear();
         _acks.OnAckSent();
         _retransmitFirst = false;
         _probeDue = false;

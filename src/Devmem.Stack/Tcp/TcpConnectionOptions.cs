@@ -1,3 +1,5 @@
+using Devmem.Stack.Tcp.Congestion;
+
 namespace Devmem.Stack.Tcp;
 
 /// <summary>
@@ -52,8 +54,12 @@ public sealed record TcpConnectionOptions
     /// <summary>RTO before any RTT sample (RFC 6298 §2.1: 1 s).</summary>
     public TimeSpan InitialRto { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Lower bound of the RTO (RFC 6298 §2.4: 1 s; Linux uses 200 ms).</summary>
-    public TimeSpan MinRto { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Lower bound of the RTO: 200 ms, Linux's <c>TCP_RTO_MIN</c>. RFC 6298 §2.4 asks for 1 s, a SHOULD that
+    /// Linux, Windows and the BSDs all set lower; with the microsecond RTTs of a memory link or a veth, 1 s
+    /// turns every tail loss into a second of silence.
+    /// </summary>
+    public TimeSpan MinRto { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Upper bound of the RTO (RFC 6298 §2.5: at least 60 s).</summary>
     public TimeSpan MaxRto { get; init; } = TimeSpan.FromSeconds(60);
@@ -85,6 +91,12 @@ public sealed record TcpConnectionOptions
     /// <summary>Challenge ACKs sent per second at most (RFC 5961 §7).</summary>
     public int ChallengeAcksPerSecond { get; init; } = 100;
 
+    /// <summary>The congestion controller (Linux's <c>TCP_CONGESTION</c>): CUBIC unless chosen otherwise.</summary>
+    public CongestionControlAlgorithm CongestionControl { get; init; } = CongestionControlAlgorithm.Cubic;
+
+    /// <summary>Most SACKed ranges the sender remembers per connection; blocks needing more are ignored (a peer cannot grow it).</summary>
+    public int SackScoreboardRanges { get; init; } = SackScoreboard.DefaultCapacity;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first value out of range.</summary>
     public void Validate()
     {
@@ -101,6 +113,8 @@ public sealed record TcpConnectionOptions
         Check(KeepAliveIdle > TimeSpan.Zero && KeepAliveInterval > TimeSpan.Zero && KeepAliveProbes > 0, nameof(KeepAliveIdle), "positive");
         Check(OutOfOrderSegments > 0, nameof(OutOfOrderSegments), "positive");
         Check(ChallengeAcksPerSecond > 0, nameof(ChallengeAcksPerSecond), "positive");
+        Check(Enum.IsDefined(CongestionControl), nameof(CongestionControl), "a defined algorithm");
+        Check(SackScoreboardRanges > 0, nameof(SackScoreboardRanges), "positive");
     }
 
     private static void Check(bool ok, string name, string rule)

@@ -18,7 +18,7 @@ public sealed class TcpCounters
     /// <summary>Segments (SYN, data, FIN) sent again, whatever the cause.</summary>
     public long Retransmissions { get; internal set; }
 
-    /// <summary>Of those, the ones fast retransmit or a NewReno partial ACK sent (RFC 6582).</summary>
+    /// <summary>Of those, the ones loss recovery sent before the timer (RFC 6675 NextSeg, RFC 6582 partial ACKs).</summary>
     public long FastRetransmissions { get; internal set; }
 
     /// <summary>Retransmission timer expiries.</summary>
@@ -36,8 +36,23 @@ public sealed class TcpCounters
     /// <summary>Pure ACKs sent to advertise a window the application reopened.</summary>
     public long WindowUpdates { get; internal set; }
 
-    /// <summary>Duplicate ACKs received (RFC 5681 §2).</summary>
+    /// <summary>Duplicate ACKs received (RFC 5681 §2; with SACK, RFC 6675 §2's: ACKs that SACK new data).</summary>
     public long DuplicateAcks { get; internal set; }
+
+    /// <summary>Fast recoveries entered (RFC 6675 §5 step 4, RFC 6582 §3.2 step 2).</summary>
+    public long FastRecoveries { get; internal set; }
+
+    /// <summary>D-SACK blocks received: the peer got a segment twice (RFC 2883).</summary>
+    public long DuplicateSacksReceived { get; internal set; }
+
+    /// <summary>D-SACK blocks sent for duplicate segments that arrived (RFC 2883 §4).</summary>
+    public long DuplicateSacksSent { get; internal set; }
+
+    /// <summary>SACK blocks ignored: outside (SND.UNA, SND.MAX], inverted, or past the scoreboard's capacity.</summary>
+    public long SackBlocksRejected { get; internal set; }
+
+    /// <summary>Times the peer discarded data it had SACKed (RFC 2018 §8), seen from the cumulative ACK.</summary>
+    public long SackRenegings { get; internal set; }
 
     /// <summary>Segments dropped, in whole or in part, for <paramref name="reason"/>.</summary>
     public long Dropped(TcpDropReason reason) => _drops[(int)reason];

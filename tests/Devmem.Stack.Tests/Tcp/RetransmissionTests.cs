@@ -67,8 +67,9 @@ public class RetransmissionTests
     [Fact]
     public void ThreeDuplicateAcks_FastRetransmit_ThenNewRenoPartialAndFullAcks()
     {
+        // RFC 6582 is the recovery of a peer that does not offer SACK.
         using var bench = new TcpBench();
-        TcpConnection c = EstablishActive(bench, NoDelay);
+        TcpConnection c = EstablishActive(bench, NoDelay, peerOptions: new TcpOptions { Mss = 1000 });
         byte[] data = TcpBench.Pattern(6000);
         c.Send(data);
         Assert.Equal(4, bench.Drain(c).Count);

@@ -2,6 +2,7 @@ using Devmem.Memory;
 using Devmem.Receive;
 using Devmem.Skb;
 using Devmem.Stack.Tcp;
+using Devmem.Stack.Tcp.Congestion;
 using Devmem.Stack.Wire;
 using Devmem.Uapi;
 
@@ -52,6 +53,10 @@ internal sealed class TcpBench : IDisposable
         WindowScaling = false,
         Timestamps = false,
         SackPermitted = true,
+
+        // The figures these tests check are RFC 5681's and RFC 6298's: NewReno windows and a 1 s minimum RTO.
+        CongestionControl = CongestionControlAlgorithm.NewReno,
+        MinRto = TimeSpan.FromSeconds(1),
     };
 
     /// <summary>The manual clock, in microseconds.</summary>
