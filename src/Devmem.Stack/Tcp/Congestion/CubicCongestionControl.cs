@@ -20,6 +20,7 @@ public sealed class CubicCongestionControl : CongestionControl
     private const long NoEpoch = long.MinValue;
 
     private double _wMax;
+    private double _cwndPrior;
     private double _k;
     private long _epochStart = NoEpoch;
     private double _wEst;
@@ -52,6 +53,7 @@ public sealed class CubicCongestionControl : CongestionControl
     {
         base.Reset(smss);
         _wMax = 0;
+        _cwndPrior = 0;
         _k = 0;
         _epochStart = NoEpoch;
         _wEst = 0;
@@ -75,6 +77,7 @@ public sealed class CubicCongestionControl : CongestionControl
         // §4.7 fast convergence: a loss below the previous W_max means a new flow took bandwidth, so
         // release some by remembering a lower plateau.
         _wMax = cwnd < _wMax ? cwnd * (1 + Beta) / 2 : cwnd;
+        _cwndPrior = cwnd;
         _epochStart = NoEpoch;
         _afterTimeout = false;
         _carryBytes = 0;
@@ -105,8 +108,9 @@ public sealed class CubicCongestionControl : CongestionControl
         double t = (now - _epochStart) / 1e6;
         double rtt = smoothedRtt / 1e6;
 
-        // §4.3: W_est grows by α_cubic per window of ACKs, by 1 once it passed the old plateau.
-        double alpha = _wEst >= _wMax ? 1 : AlphaCubic;
+        // §4.3: W_est grows by α_cubic per window of ACKs, and by 1 once it reaches cwnd_prior (the window
+        // before the reduction), where Reno would be growing at that rate too.
+        double alpha = _wEst >= _cwndPrior ? 1 : AlphaCubic;
         _wEst += alpha * segmentsAcked / cwnd;
 
         double next;
@@ -142,6 +146,7 @@ public sealed class CubicCongestionControl : CongestionControl
             // After a timeout (§4.8), or past the old plateau (slow start overshot it, or there was none):
             // the cubic starts at its inflection point here.
             _wMax = cwnd;
+            _cwndPrior = Math.Min(_cwndPrior, cwnd);
             _k = 0;
             _afterTimeout = false;
             return;
