@@ -37,6 +37,12 @@ public sealed class EngineTcpSocket : IDisposable
     /// </summary>
     public DevmemReceiver Receiver => _connection.Tcp.Receiver;
 
+    /// <summary>
+    /// The connection's segment, retransmission, recovery and drop counters (written by the engine thread;
+    /// read here they may be a moment stale, never torn).
+    /// </summary>
+    public TcpCounters Counters => _connection.Tcp.Counters;
+
     /// <summary>The TCP state as of the engine's last look at the connection.</summary>
     public TcpState State => _connection.State;
 

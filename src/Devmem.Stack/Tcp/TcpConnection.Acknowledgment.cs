@@ -41,13 +41,20 @@ public sealed partial class TcpConnection
         }
 
         SackUpdate sack = UpdateScoreboard(segment, ack);
-        if (ack > _sndUna)
+        bool advanced = ack > _sndUna;
+        if (advanced)
         {
             AcknowledgeNewData(segment, ack, now);
         }
-        else if (ack == _sndUna && IsDuplicate(segment, dataLength, window, sack))
+
+        DetectLossByDelivery();
+        if (!advanced && IsDuplicate(segment, dataLength, window, sack))
         {
             OnDuplicateAck(now);
+        }
+        else if (advanced)
+        {
+            StartRecoveryIfLost(now);
         }
 
         SkipSackedData();
@@ -113,6 +120,7 @@ public sealed partial class TcpConnection
         }
 
         _retransmitAt = _sndNxt > _sndUna ? now + _rtt.Rto : Never;
+        ScheduleTailLossProbe(now);
     }
 
     // RFC 7323 §4: with timestamps every ACK of new data echoes the TSval of the segment it acknowledges;

@@ -43,6 +43,11 @@ public sealed partial class TcpConnection
                 return true;
             }
 
+            if (_tailProbeDue && TrySendTailProbe(now, payloadBuffer, out header, out payloadLength))
+            {
+                return true;
+            }
+
             // RFC 6675 NextSeg(): a lost hole before new data, new data before a hole that is merely below SACKed data.
             bool newData = PlanData(MaxPayload(now, payloadBuffer), _probeDue, out _, out _, out _);
             if (PlanHoleRetransmission(newData, out SeqNumber holeSeq, out SeqNumber holeEnd)
@@ -172,6 +177,7 @@ public sealed partial class TcpConnection
         header = BuildHeader(seq, fin ? TcpFlags.Ack | TcpFlags.Fin : TcpFlags.Ack, options);
         Counters.FastRetransmissions++;
         _highRxt = SeqNumber.Max(_highRxt, seq + length + (fin ? 1 : 0));
+        WatchRetransmission(seq);
         OnSequenceSent(seq, retransmission: true, timed: false, now);
         return true;
     }
@@ -302,6 +308,11 @@ public sealed partial class TcpConnection
         if (_retransmitAt == Never)
         {
             _retransmitAt = now + _rtt.Rto;
+        }
+
+        if (!retransmission)
+        {
+            ScheduleTailLossProbe(now);
         }
 
         _persistAt = Never;

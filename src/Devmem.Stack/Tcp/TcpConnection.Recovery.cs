@@ -61,7 +61,9 @@ public sealed partial class TcpConnection
             _scoreboard.Clear();
         }
 
+        // Both pointers stay at or above SND.UNA, so sequence comparisons with them never wrap.
         _highRxt = SeqNumber.Max(_highRxt, _sndUna);
+        _deliveredAfterBoundary = SeqNumber.Max(_deliveredAfterBoundary, _sndUna);
     }
 
     // A duplicate ACK: RFC 6675 §2 (with SACK, one that SACKs new data) or RFC 5681 §2 (without).
@@ -95,8 +97,23 @@ public sealed partial class TcpConnection
 
         // RFC 6675 §5 steps 2 and 4, RFC 6582 §3.2 step 2: DupThresh duplicates, or (with SACK) enough SACKed
         // above SND.UNA that IsLost says the first segment is gone; never before the last recovery's point.
-        bool lost = _dupAcks >= DuplicateAckThreshold || (UsingScoreboard && LostBoundary() > _sndUna);
-        if (lost && _sndUna - 1 > _recover)
+        bool lost = _dupAcks >= DuplicateAckThreshold || (_sackPermitted && LostBoundary() > _sndUna);
+        if (lost && RecoveryAllowed)
+        {
+            EnterRecovery(now);
+        }
+    }
+
+    // A new recovery may begin once the last one's point is acknowledged: RFC 6675 §5 lets it start when
+    // HighACK (SND.UNA − 1) reaches RecoveryPoint; RFC 6582 §3.2 step 2 wants the ACK to cover more than recover.
+    private bool RecoveryAllowed => _sackPermitted ? _sndUna - 1 >= _recover : _sndUna - 1 > _recover;
+
+    // On an ACK that moved SND.UNA, as Linux's tcp_fastretrans_alert does on every ACK: when the scoreboard
+    // or later data's delivery already proves SND.UNA's segment lost, recovery starts now. Waiting for
+    // duplicate ACKs could mean waiting for the RTO, since data the peer already SACKed brings none.
+    private void StartRecoveryIfLost(long now)
+    {
+        if (!_inRecovery && _sackPermitted && RecoveryAllowed && LostBoundary() > _sndUna)
         {
             EnterRecovery(now);
         }
@@ -109,6 +126,8 @@ public sealed partial class TcpConnection
         _recover = _sndMax - 1;
         _highRxt = _sndUna;
         _dupAcks = 0;
+        _tailProbeOutstanding = false;
+        _tailProbeAt = Never;
         Counters.FastRecoveries++;
         _congestion.OnCongestionEvent(_sndMax - _sndUna, now);
         if (!_sackRecovery)
@@ -163,6 +182,10 @@ public sealed partial class TcpConnection
         _dupAcks = 0;
         _recover = _sndMax - 1;
         _highRxt = _sndUna;
+        _tailProbeOutstanding = false;
+        _tailProbeDue = false;
+        _tailProbeAt = Never;
+        _rexmitWatched = false;
         if (_timeouts > 1)
         {
             // The SACKed data is kept after a first timeout (Linux does, so go-back-N skips what arrived); a
@@ -180,8 +203,9 @@ public sealed partial class TcpConnection
         }
     }
 
-    // RFC 6675 IsLost() as a boundary: unSACKed bytes below it are lost.
-    private SeqNumber LostBoundary() => _scoreboard.LostBoundary(_sndUna, _sndMss, DuplicateAckThreshold);
+    // RFC 6675 IsLost() as a boundary, raised by RACK-style evidence (.TailLossProbe): unSACKed bytes below it are lost.
+    private SeqNumber LostBoundary() =>
+        SeqNumber.Max(_scoreboard.LostBoundary(_sndUna, _sndMss, DuplicateAckThreshold), _deliveredAfterBoundary);
 
     /// <summary>
     /// The bytes the congestion window is charged with. Without SACK information the flight, SND.NXT − SND.UNA.
@@ -213,9 +237,9 @@ public sealed partial class TcpConnection
 
     // RFC 3042: on the first two duplicate ACKs one new segment each may go beyond cwnd. With a scoreboard
     // the pipe already leaves out what was SACKed (RFC 6675 §5 step 3), so no allowance is added.
-    private int LimitedTransmitAllowance => !_inRecovery && !UsingScoreboard && _dupAcks is > 0 and < DuplicateAckThreshold
+    private int LimitedTransmitAllowance => TailProbeAllowance + (!_inRecovery && !UsingScoreboard && _dupAcks is > 0 and < DuplicateAckThreshold
         ? _dupAcks * _sndMss
-        : 0;
+        : 0);
 
     /// <summary>
     /// RFC 6675 NextSeg() rules 1 and 3 during SACK recovery: the lowest unSACKed byte not yet retransmitted,

@@ -57,13 +57,13 @@ public sealed partial class TcpConnection
             return now;
         }
 
-        long at = Math.Min(Math.Min(_retransmitAt, _persistAt), Math.Min(_keepaliveAt, _timeWaitAt));
+        long at = Math.Min(Math.Min(Math.Min(_retransmitAt, _tailProbeAt), _persistAt), Math.Min(_keepaliveAt, _timeWaitAt));
         return CanSendAck ? Math.Min(at, _acks.Deadline) : at;
     }
 
     private bool HasSegmentReady(long now)
     {
-        if ((State is TcpState.SynSent or TcpState.SynReceived && _sndNxt == _iss) || _keepaliveDue)
+        if ((State is TcpState.SynSent or TcpState.SynReceived && _sndNxt == _iss) || _keepaliveDue || (_tailProbeDue && CanSendData))
         {
             return true;
         }
@@ -95,6 +95,11 @@ public sealed partial class TcpConnection
             {
                 return;
             }
+        }
+
+        if (_tailProbeAt <= now)
+        {
+            OnTailProbeTimeout();
         }
 
         if (_persistAt <= now)
@@ -209,6 +214,7 @@ public sealed partial class TcpConnection
     private void StopTimers()
     {
         _retransmitAt = Never;
+        _tailProbeAt = Never;
         _persistAt = Never;
         _keepaliveAt = Never;
         _timeWaitAt = Never;

@@ -313,6 +313,7 @@ public sealed partial class TcpConnection
         _congestion.Reset(_sndMss);
         _recover = iss;
         _highRxt = iss;
+        _deliveredAfterBoundary = iss;
     }
 
     // Bytes of the receive buffer in use: queued for the application, or held by it through tokens.

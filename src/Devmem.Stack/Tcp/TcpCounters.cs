@@ -39,6 +39,12 @@ public sealed class TcpCounters
     /// <summary>Duplicate ACKs received (RFC 5681 §2; with SACK, RFC 6675 §2's: ACKs that SACK new data).</summary>
     public long DuplicateAcks { get; internal set; }
 
+    /// <summary>Tail loss probes sent (RFC 8985 §7).</summary>
+    public long TailLossProbes { get; internal set; }
+
+    /// <summary>Retransmissions found lost because data sent after them arrived first (then sent again).</summary>
+    public long LostRetransmissions { get; internal set; }
+
     /// <summary>Fast recoveries entered (RFC 6675 §5 step 4, RFC 6582 §3.2 step 2).</summary>
     public long FastRecoveries { get; internal set; }
 

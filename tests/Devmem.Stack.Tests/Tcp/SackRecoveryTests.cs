@@ -6,7 +6,8 @@ namespace Devmem.Stack.Tests.Tcp;
 
 /// <summary>
 /// SACK-based loss recovery (RFC 6675) with crafted ACKs and a manual clock, limited transmit (RFC 3042),
-/// D-SACK (RFC 2883) both ways, reneging, and go-back-N that skips SACKed data after a timeout.
+/// D-SACK (RFC 2883) both ways, reneging, go-back-N that skips SACKed data after a timeout, tail loss
+/// probes (RFC 8985 §7) and lost retransmissions found by later data's delivery.
 /// </summary>
 public class SackRecoveryTests
 {
@@ -69,6 +70,58 @@ public class SackRecoveryTests
         Assert.Equal(1, c.Counters.FastRetransmissions);
         Assert.Equal(0, c.Counters.RetransmissionTimeouts);
         Assert.True(c.Scoreboard.IsEmpty);
+        bench.CloseAndAssertNoLeaks();
+    }
+
+    [Fact]
+    public void ALostRetransmission_IsSentAgain_OnceDataSentAfterItIsSacked()
+    {
+        using var bench = new TcpBench();
+        TcpConnection c = SixThousandOut(bench, TcpBench.Pattern(10_000));
+        bench.Deliver(c, PeerAck(1000, options: Sack((2000, 3000))));
+        Assert.Equal(At(6000), bench.Single(c).Seq);
+        bench.Deliver(c, PeerAck(1000, options: Sack((2000, 4000))));
+        Assert.Equal(At(7000), bench.Single(c).Seq);
+        bench.Deliver(c, PeerAck(1000, options: Sack((2000, 5000))));
+        Assert.Equal(At(1000), bench.Single(c).Seq);
+        bench.Deliver(c, PeerAck(1000, options: Sack((2000, 6000))));
+        bench.Deliver(c, PeerAck(1000, options: Sack((2000, 7000))));
+        Assert.Equal(At(8000), bench.Single(c).Seq);
+
+        // [8000, 9000) left after the retransmission of [1000, 2000) and arrived; the retransmission did not.
+        bench.Deliver(c, PeerAck(1000, options: Sack((2000, 9000))));
+        Assert.Contains(bench.Drain(c), s => s.Seq == At(1000));
+        Assert.Equal(1, c.Counters.LostRetransmissions);
+        Assert.Equal(0, c.Counters.RetransmissionTimeouts);
+        bench.CloseAndAssertNoLeaks();
+    }
+
+    [Fact]
+    public void ATailLossProbe_GoesAfterTwoRtts_AndItsSackStartsRecovery()
+    {
+        using var bench = new TcpBench();
+        TcpConnection c = EstablishActive(bench, NoDelay);
+        byte[] data = TcpBench.Pattern(4000);
+        c.Send(data);
+        Assert.Equal(4, bench.Drain(c).Count);
+
+        // The first segment's ACK comes after 10 ms; the last three are lost. PTO = 2·SRTT + Linux's 2 ms floor.
+        bench.Advance(TimeSpan.FromMilliseconds(10));
+        bench.Deliver(c, PeerAck(1000));
+        Assert.True(c.SmoothedRtt > 0);
+        Assert.Equal(bench.Now + (2 * c.SmoothedRtt) + 2_000, c.PollAt(bench.Now));
+
+        // No new data: the probe is the last segment again (RFC 8985 §7.3), well before the 1 s RTO.
+        SentSegment probe = Assert.Single(bench.RunToNextDeadline(c));
+        Assert.Equal(At(3000), probe.Seq);
+        Assert.Equal(data[3000..4000], probe.Payload);
+        Assert.Equal(1, c.Counters.TailLossProbes);
+
+        // Its SACK shows everything sent before it missing: recovery, and the first hole goes at once.
+        bench.Deliver(c, PeerAck(1000, options: Sack((3000, 4000))));
+        Assert.True(c.InFastRecovery);
+        Assert.Equal(At(1000), bench.Drain(c)[0].Seq);
+        Assert.Equal(0, c.Counters.RetransmissionTimeouts);
         bench.CloseAndAssertNoLeaks();
     }
 
