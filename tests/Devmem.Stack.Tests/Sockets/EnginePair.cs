@@ -12,7 +12,9 @@ namespace Devmem.Stack.Tests.Sockets;
 /// <summary>
 /// Two engines over one <see cref="MemoryLink"/>, set up as ncdevmem sets up a machine: A is the client; B's
 /// NIC has queue 1 bound to a dma-buf, a flow rule steering <see cref="SteeredPort"/> to it, and RSS over
-/// queue 0 only, so every other flow lands in host memory. <see cref="DisposeAndAssertNoLeaks"/> ends every test.
+/// queue 0 only, so every other flow lands in host memory. With <c>deviceMemoryOnA</c> A's NIC is set up
+/// the same way over its own dma-buf, for devmem traffic both ways. <see cref="DisposeAndAssertNoLeaks"/>
+/// ends every test.
 /// </summary>
 internal sealed class EnginePair : IDisposable
 {
@@ -23,9 +25,10 @@ internal sealed class EnginePair : IDisposable
     private readonly MemoryLeakScope _leaks = MemoryLeakScope.Begin(nameof(EnginePair));
     private readonly MemoryLink _link;
     private readonly DmaBufBinding _binding;
+    private readonly DmaBufBinding? _bindingA;
     private bool _disposed;
 
-    public EnginePair(bool ipv6, MemoryLinkOptions? link = null, TcpConnectionOptions? tcp = null)
+    public EnginePair(bool ipv6, MemoryLinkOptions? link = null, TcpConnectionOptions? tcp = null, bool deviceMemoryOnA = false)
     {
         _link = new MemoryLink(link ?? new MemoryLinkOptions { QueueLength = 1024 });
         DmaBuf = new HostDmaBuf(32L << 20, "engine-test-dmabuf");
@@ -33,14 +36,14 @@ internal sealed class EnginePair : IDisposable
         A = new UserSpaceEngine(Options(_link.A, 0x02_00_00_00_00_0A, 1, ipv6, tcp));
         B = new UserSpaceEngine(Options(_link.B, 0x02_00_00_00_00_0B, 2, ipv6, tcp));
         ServerAddress = ipv6 ? IPAddress.Parse("fd00::2") : IPAddress.Parse("10.0.0.2");
-        B.ConfigureNic(nic =>
+        ClientAddress = ipv6 ? IPAddress.Parse("fd00::1") : IPAddress.Parse("10.0.0.1");
+        SteerToDeviceMemory(B, _binding, ServerAddress, ipv6);
+        if (deviceMemoryOnA)
         {
-            nic.SetRssEqual(1);
-            nic.BindRx(_binding, [DevmemQueue]);
-            nic.AddFlowRule(
-                ipv6 ? FlowMatch.Tcp6(Ipv6Address.FromIPAddress(ServerAddress), SteeredPort) : FlowMatch.Tcp4(Ipv4Address.FromIPAddress(ServerAddress), SteeredPort),
-                DevmemQueue);
-        });
+            DmaBufA = new HostDmaBuf(32L << 20, "engine-test-dmabuf-a");
+            _bindingA = new DmaBufBinding(DmaBufA, BindingDirection.Rx);
+            SteerToDeviceMemory(A, _bindingA, ClientAddress, ipv6);
+        }
     }
 
     public UserSpaceEngine A { get; }
@@ -49,9 +52,16 @@ internal sealed class EnginePair : IDisposable
 
     public HostDmaBuf DmaBuf { get; }
 
+    /// <summary>A's dma-buf, when A receives into device memory too.</summary>
+    public HostDmaBuf? DmaBufA { get; }
+
     public IPAddress ServerAddress { get; }
 
+    public IPAddress ClientAddress { get; }
+
     public IPEndPoint Server(ushort port) => new(ServerAddress, port);
+
+    public IPEndPoint Client(ushort port) => new(ClientAddress, port);
 
     /// <summary>Disposes both engines, the link and the dma-buf, then checks that every skb and chunk came home.</summary>
     public void DisposeAndAssertNoLeaks()
@@ -75,8 +85,21 @@ internal sealed class EnginePair : IDisposable
         _link.Dispose();
         _binding.Dispose();
         DmaBuf.Dispose();
+        _bindingA?.Dispose();
+        DmaBufA?.Dispose();
         _leaks.Dispose();
     }
+
+    // ncdevmem's set-up: RSS over queue 0 only, the devmem queue bound, the flow rule to it.
+    private static void SteerToDeviceMemory(UserSpaceEngine engine, DmaBufBinding binding, IPAddress address, bool ipv6) =>
+        engine.ConfigureNic(nic =>
+        {
+            nic.SetRssEqual(1);
+            nic.BindRx(binding, [DevmemQueue]);
+            nic.AddFlowRule(
+                ipv6 ? FlowMatch.Tcp6(Ipv6Address.FromIPAddress(address), SteeredPort) : FlowMatch.Tcp4(Ipv4Address.FromIPAddress(address), SteeredPort),
+                DevmemQueue);
+        });
 
     private static UserSpaceEngineOptions Options(MemoryLinkEndpoint endpoint, ulong mac, byte host, bool ipv6, TcpConnectionOptions? tcp) => new()
     {
