@@ -1,5 +1,15 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using Devmem.Benchmarks.Engine;
 
-// `dotnet run -c Release --project bench/Devmem.Benchmarks -- --filter '*'` runs everything;
-// pass a narrower filter (e.g. '*Checksum*') to run one family.
+// `dotnet run -c Release --project bench/Devmem.Benchmarks -- --filter '*'` runs every BenchmarkDotNet
+// benchmark; pass a narrower filter (e.g. '*Checksum*') to run one family. `-- goodput [seconds]` prints
+// the loss-recovery goodput table instead (a fixed-time simulation, not a BenchmarkDotNet run).
+if (args.Length > 0 && args[0] == "goodput")
+{
+    double seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+    await GoodputSweep.RunAsync(TimeSpan.FromSeconds(seconds));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
