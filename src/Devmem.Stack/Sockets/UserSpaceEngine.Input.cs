@@ -97,10 +97,10 @@ public sealed partial class UserSpaceEngine
             var view = new TcpSegmentView(segment);
             var tuple = new TcpFourTuple(
                 EngineAddresses.ToTuple(packet.Destination), view.DestinationPort, EngineAddresses.ToTuple(packet.Source), view.SourcePort);
-            TcpConnection? connection = engine._demux.ProcessSegment(tuple, segment[..headerLength], payload, now, out TcpHeader? reset);
-            if (reset is { } header)
+            TcpConnection? connection = engine._demux.ProcessSegment(tuple, segment[..headerLength], payload, now, out TcpHeader? reply);
+            if (reply is { } header)
             {
-                engine.SendReset(packet, header);
+                engine.SendStatelessReply(packet, header);
             }
 
             if (connection is not null)

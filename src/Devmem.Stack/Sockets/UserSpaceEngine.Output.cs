@@ -132,11 +132,12 @@ public sealed partial class UserSpaceEngine
     }
 
     // The demultiplexer's answer to a segment nobody wanted, back to where it came from.
-    private void SendReset(in IpPacketInfo received, in TcpHeader reset)
+    // An RST, or a listener's SYN-ACK carrying a SYN cookie: a segment no connection stands behind.
+    private void SendStatelessReply(in IpPacketInfo received, in TcpHeader reply)
     {
         EnsureTransmitRoom(1);
         var request = new IpSendRequest { Destination = received.Source, Source = received.Destination, Protocol = IpProtocol.Tcp };
-        _ip.Send(request, new TcpSegmentWriter(reset, []), _tx, _now);
+        _ip.Send(request, new TcpSegmentWriter(reply, []), _tx, _now);
     }
 
     private void EnsureTransmitRoom(int frames)

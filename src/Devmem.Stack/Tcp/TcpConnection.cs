@@ -230,6 +230,31 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
+    /// Rebuilds the SYN-RECEIVED state a SYN cookie stood for (RFC 4987 §3.6): the peer's ISN from the final
+    /// ACK, ours from the cookie, the MSS it carried, no other option (the cookie SYN-ACK offered none). The
+    /// caller then processes <paramref name="ack"/> itself, which completes the handshake.
+    /// </summary>
+    internal void RestoreFromCookie(in TcpHeader ack, uint cookie, int mss, long now, uint timestampOffset)
+    {
+        var syn = new TcpHeader
+        {
+            SourcePort = ack.SourcePort,
+            DestinationPort = ack.DestinationPort,
+            SequenceNumber = unchecked(ack.SequenceNumber - 1),
+            Flags = TcpFlags.Syn,
+            Window = ack.Window,
+            Options = new TcpOptions { Mss = (ushort)mss },
+        };
+        AcceptSyn(syn, null, cookie, now, timestampOffset);
+
+        // The SYN-ACK went out statelessly: our SYN is in flight, acknowledged by this very ACK, and the window
+        // it offered (the listener's unscaled one, what a SYN-ACK from here would offer) is the right edge.
+        _sndNxt = _iss + 1;
+        _sndMax = _sndNxt;
+        _window.Advertise(_rcvNxt, ReceiveBufferUsed, syn: true);
+    }
+
+    /// <summary>
     /// SEND (RFC 9293 §3.10.2): copies as much of <paramref name="data"/> as the send buffer takes. Returns the
     /// count (possibly 0 when the buffer is full), or a negated errno: ENOTCONN before an OPEN, EPIPE after
     /// CLOSE or once the connection is gone.

@@ -91,6 +91,12 @@ public sealed record TcpConnectionOptions
     /// <summary>Challenge ACKs sent per second at most (RFC 5961 §7).</summary>
     public int ChallengeAcksPerSecond { get; init; } = 100;
 
+    /// <summary>
+    /// Answer SYNs with SYN cookies when the listener's SYN queue is full (RFC 4987 §3.6), as Linux's default
+    /// <c>net.ipv4.tcp_syncookies = 1</c> does; off, such SYNs are dropped.
+    /// </summary>
+    public bool SynCookies { get; init; } = true;
+
     /// <summary>The congestion controller (Linux's <c>TCP_CONGESTION</c>): CUBIC unless chosen otherwise.</summary>
     public CongestionControlAlgorithm CongestionControl { get; init; } = CongestionControlAlgorithm.Cubic;
 

@@ -45,6 +45,15 @@ public sealed class TcpCounters
     /// <summary>Retransmissions found lost because data sent after them arrived first (then sent again).</summary>
     public long LostRetransmissions { get; internal set; }
 
+    /// <summary>SYN-ACKs sent with a SYN cookie because the SYN queue was full (listeners).</summary>
+    public long SynCookiesSent { get; internal set; }
+
+    /// <summary>Final ACKs whose cookie was valid: connections restored without a SYN-queue entry (listeners).</summary>
+    public long SynCookiesValidated { get; internal set; }
+
+    /// <summary>ACKs to a listener with an invalid or expired cookie, answered with RST (listeners).</summary>
+    public long SynCookiesFailed { get; internal set; }
+
     /// <summary>Fast recoveries entered (RFC 6675 §5 step 4, RFC 6582 §3.2 step 2).</summary>
     public long FastRecoveries { get; internal set; }
 

@@ -18,6 +18,7 @@ public sealed class TcpDemultiplexer
     private readonly Dictionary<TcpFourTuple, TcpConnection> _connections = [];
     private readonly Dictionary<(Ipv6Address Address, ushort Port), TcpListener> _listeners = [];
     private readonly InitialSequenceNumbers _isn;
+    private readonly SynCookies _cookies = new();
     private readonly EphemeralPortAllocator _ports;
 
     /// <param name="isn">ISN source; a fresh secret when null.</param>
@@ -109,8 +110,9 @@ public sealed class TcpDemultiplexer
     /// <summary>
     /// A segment arrived for <paramref name="tuple"/> (seen from our side: its destination is our local
     /// address and port). Returns the connection that took it, for the driver to dispatch from (a new one
-    /// when a listener took a SYN), or null; <paramref name="reset"/> then holds the RST to send back, if
-    /// any. The payload is always taken over. A connection found closed with nothing left to send is
+    /// when a listener took a SYN or a valid SYN cookie), or null; <paramref name="reset"/> then holds the
+    /// stateless reply to send back, if any: an RST, or a listener's SYN-ACK carrying a SYN cookie. The
+    /// payload is always taken over. A connection found closed with nothing left to send is
     /// removed from the table.
     /// </summary>
     public TcpConnection? Process(in TcpFourTuple tuple, in TcpHeader segment, SkBuff? payload, long now, out TcpHeader? reset)
@@ -134,10 +136,17 @@ public sealed class TcpDemultiplexer
         if (_listeners.TryGetValue((tuple.LocalAddress, tuple.LocalPort), out TcpListener? exact)
             || _listeners.TryGetValue((Ipv6Address.Unspecified, tuple.LocalPort), out exact))
         {
-            TcpConnection? created = exact.OnSegment(tuple, segment, payload, now, _isn, out reset);
+            TcpConnection? created = exact.OnSegment(tuple, segment, payload, now, _isn, _cookies, out reset, out bool completesHandshake);
             if (created is not null)
             {
                 _connections.Add(tuple, created);
+                if (completesHandshake)
+                {
+                    // A SYN cookie came back: the ACK (and any data on it) completes the restored handshake.
+                    created.Process(segment, payload, now);
+                    exact.OnProgress(created);
+                    RemoveIfFinished(created, now);
+                }
             }
 
             return created;

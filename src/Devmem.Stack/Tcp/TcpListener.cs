@@ -9,14 +9,19 @@ namespace Devmem.Stack.Tcp;
 /// A passive OPEN with a backlog: the LISTEN state (RFC 9293 §3.10.7.2) for one local address (the
 /// unspecified address: any) and port. Each acceptable SYN creates a connection in SYN-RECEIVED, counted
 /// in the SYN queue; once its handshake completes it moves to the accept queue, where the application
-/// takes it with <see cref="TryAccept"/>. Both queues have limits: a SYN that finds either full is dropped
-/// (the peer retries), and a handshake's last ACK that finds the accept queue full is ignored, so the
-/// connection stays in SYN-RECEIVED and completes later, as Linux does without syncookies.
+/// takes it with <see cref="TryAccept"/>. Both queues have limits. A SYN that finds the SYN queue full is
+/// answered with a SYN cookie (<see cref="SynCookies"/>) when the options allow, else dropped; one that
+/// finds the accept queue full is dropped (the peer retries). A handshake's last ACK that finds the accept
+/// queue full is ignored, so the connection stays in SYN-RECEIVED and completes later, as Linux does.
 /// </summary>
 public sealed class TcpListener
 {
     private readonly Queue<TcpConnection> _acceptQueue;
     private readonly TcpConnectionOptions _options;
+
+    // When a SYN last found the SYN queue full: cookies are checked only while ones sent may still be valid
+    // (Linux's tcp_synq_no_recent_overflow), so an ACK to the listener is not a cookie oracle otherwise.
+    private long _lastOverflow = long.MinValue;
 
     /// <param name="localAddress">The address listened on; <see cref="Ipv6Address.Unspecified"/> for any.</param>
     /// <param name="localPort">The port listened on.</param>
@@ -64,36 +69,57 @@ public sealed class TcpListener
     public bool TryAccept([NotNullWhen(true)] out TcpConnection? connection) => _acceptQueue.TryDequeue(out connection);
 
     /// <summary>
-    /// A segment for no existing connection, arriving at this listener (RFC 9293 §3.10.7.2): an RST is
-    /// ignored; an ACK is answered with <c>&lt;SEQ=SEG.ACK&gt;&lt;CTL=RST&gt;</c> in <paramref name="reset"/>;
-    /// a SYN creates a connection in SYN-RECEIVED (returned; the caller files it under its tuple) when the
-    /// queues have room. The payload is freed in every case.
+    /// A segment for no existing connection, arriving at this listener (RFC 9293 §3.10.7.2). An RST is
+    /// ignored. A SYN creates a connection in SYN-RECEIVED (returned; the caller files it under its tuple)
+    /// when the queues have room, or is answered statelessly with a SYN cookie in <paramref name="reply"/>
+    /// when only the SYN queue is full. An ACK that returns a valid cookie restores the connection in
+    /// SYN-RECEIVED with <paramref name="completesHandshake"/> set: the caller processes the ACK on it (and
+    /// the payload, which then stays with the caller). Any other ACK is answered with
+    /// <c>&lt;SEQ=SEG.ACK&gt;&lt;CTL=RST&gt;</c> in <paramref name="reply"/>. The payload is freed otherwise.
     /// </summary>
-    internal TcpConnection? OnSegment(in TcpFourTuple tuple, in TcpHeader segment, SkBuff? payload, long now, InitialSequenceNumbers isn, out TcpHeader? reset)
+    internal TcpConnection? OnSegment(in TcpFourTuple tuple, in TcpHeader segment, SkBuff? payload, long now,
+        InitialSequenceNumbers isn, SynCookies cookies, out TcpHeader? reply, out bool completesHandshake)
     {
-        reset = null;
+        reply = null;
+        completesHandshake = false;
         Counters.SegmentsReceived++;
         TcpFlags flags = segment.Flags;
         if ((flags & TcpFlags.Rst) != 0)
         {
             Counters.Drop(TcpDropReason.RstIgnored);
         }
-        else if ((flags & TcpFlags.Ack) != 0)
+        else if ((flags & (TcpFlags.Ack | TcpFlags.Syn)) == TcpFlags.Ack)
+        {
+            if (TryRestoreFromCookie(tuple, segment, now, isn, cookies) is TcpConnection restored)
+            {
+                completesHandshake = true;
+                return restored;
+            }
+
+            Counters.Drop(TcpDropReason.UnexpectedSegment);
+            reply = TcpReset.Create(segment.DestinationPort, segment.SourcePort, new SeqNumber(segment.AcknowledgmentNumber), null);
+        }
+        else if ((flags & (TcpFlags.Ack | TcpFlags.Syn)) != TcpFlags.Syn)
         {
             Counters.Drop(TcpDropReason.UnexpectedSegment);
-            reset = TcpReset.Create(segment.DestinationPort, segment.SourcePort, new SeqNumber(segment.AcknowledgmentNumber), null);
-        }
-        else if ((flags & TcpFlags.Syn) == 0)
-        {
-            Counters.Drop(TcpDropReason.UnexpectedSegment);
-        }
-        else if (SynQueueCount >= SynQueueLimit)
-        {
-            Counters.Drop(TcpDropReason.SynQueueFull);
+            if ((flags & TcpFlags.Ack) != 0)
+            {
+                reply = TcpReset.Create(segment.DestinationPort, segment.SourcePort, new SeqNumber(segment.AcknowledgmentNumber), null);
+            }
         }
         else if (IsAcceptQueueFull)
         {
             Counters.Drop(TcpDropReason.AcceptQueueFull);
+        }
+        else if (SynQueueCount >= SynQueueLimit)
+        {
+            _lastOverflow = now;
+            Counters.Drop(TcpDropReason.SynQueueFull);
+            if (_options.SynCookies)
+            {
+                Counters.SynCookiesSent++;
+                reply = CookieSynAck(tuple, segment, now, cookies);
+            }
         }
         else
         {
@@ -106,6 +132,47 @@ public sealed class TcpListener
 
         payload?.Free();
         return null;
+    }
+
+    // The stateless SYN-ACK: the cookie as ISN, our MSS, an unscaled window and no other option, since
+    // nothing else survives until the final ACK.
+    private TcpHeader CookieSynAck(in TcpFourTuple tuple, in TcpHeader syn, long now, SynCookies cookies)
+    {
+        int mss = Math.Min(syn.Options.Mss ?? _options.DefaultSendMss, _options.Mss);
+        return new TcpHeader
+        {
+            SourcePort = syn.DestinationPort,
+            DestinationPort = syn.SourcePort,
+            SequenceNumber = cookies.Create(tuple, syn.SequenceNumber, mss, now),
+            AcknowledgmentNumber = unchecked(syn.SequenceNumber + 1),
+            Flags = TcpFlags.Syn | TcpFlags.Ack,
+            Window = (ushort)Math.Min(_options.ReceiveBufferSize, ushort.MaxValue),
+            Options = new TcpOptions { Mss = (ushort)_options.Mss },
+        };
+    }
+
+    private TcpConnection? TryRestoreFromCookie(in TcpFourTuple tuple, in TcpHeader ack, long now, InitialSequenceNumbers isn, SynCookies cookies)
+    {
+        uint cookie = unchecked(ack.AcknowledgmentNumber - 1);
+        uint peerIsn = unchecked(ack.SequenceNumber - 1);
+        bool recentOverflow = _lastOverflow != long.MinValue && now - _lastOverflow <= SynCookies.ValidTicks * SynCookies.TickMicroseconds;
+        if (!_options.SynCookies || !recentOverflow || IsAcceptQueueFull)
+        {
+            return null;
+        }
+
+        if (!cookies.TryValidate(tuple, cookie, peerIsn, now, out int mss))
+        {
+            Counters.SynCookiesFailed++;
+            return null;
+        }
+
+        Counters.SynCookiesValidated++;
+        var connection = new TcpConnection(tuple, new DevmemReceiver(), _options);
+        connection.RestoreFromCookie(ack, cookie, mss, now, isn.TimestampOffset(tuple));
+        connection.Listener = this;
+        SynQueueCount++;
+        return connection;
     }
 
     /// <summary>
