@@ -24,6 +24,16 @@ public sealed class EngineTcpListener : IDisposable
     /// <summary>The port listened on (any local address).</summary>
     public ushort Port => Tcp.LocalPort;
 
+    /// <summary>
+    /// What the listener refused or answered statelessly: drops by reason (SYN queue full, accept queue full,
+    /// unexpected segments) and SYN cookies sent, validated and failed. Written by the engine thread; may be
+    /// a moment stale here.
+    /// </summary>
+    public TcpCounters Counters => Tcp.Counters;
+
+    /// <summary>Handshakes in progress (the SYN queue), at most the engine's backlog.</summary>
+    public int PendingHandshakes => Tcp.SynQueueCount;
+
     internal TcpListener Tcp { get; }
 
     /// <summary>

@@ -28,12 +28,13 @@ internal sealed class EnginePair : IDisposable
     private readonly DmaBufBinding? _bindingA;
     private bool _disposed;
 
-    public EnginePair(bool ipv6, MemoryLinkOptions? link = null, TcpConnectionOptions? tcp = null, bool deviceMemoryOnA = false)
+    public EnginePair(bool ipv6, MemoryLinkOptions? link = null, TcpConnectionOptions? tcp = null, bool deviceMemoryOnA = false,
+        Func<ILink, ILink>? wrapLinkA = null)
     {
         _link = new MemoryLink(link ?? new MemoryLinkOptions { QueueLength = 1024 });
         DmaBuf = new HostDmaBuf(32L << 20, "engine-test-dmabuf");
         _binding = new DmaBufBinding(DmaBuf, BindingDirection.Rx);
-        A = new UserSpaceEngine(Options(_link.A, 0x02_00_00_00_00_0A, 1, ipv6, tcp));
+        A = new UserSpaceEngine(Options(wrapLinkA is null ? _link.A : wrapLinkA(_link.A), 0x02_00_00_00_00_0A, 1, ipv6, tcp));
         B = new UserSpaceEngine(Options(_link.B, 0x02_00_00_00_00_0B, 2, ipv6, tcp));
         ServerAddress = ipv6 ? IPAddress.Parse("fd00::2") : IPAddress.Parse("10.0.0.2");
         ClientAddress = ipv6 ? IPAddress.Parse("fd00::1") : IPAddress.Parse("10.0.0.1");
@@ -101,7 +102,9 @@ internal sealed class EnginePair : IDisposable
                 DevmemQueue);
         });
 
-    private static UserSpaceEngineOptions Options(MemoryLinkEndpoint endpoint, ulong mac, byte host, bool ipv6, TcpConnectionOptions? tcp) => new()
+    public static MacAddress MacB => new(0x02_00_00_00_00_0B);
+
+    private static UserSpaceEngineOptions Options(ILink endpoint, ulong mac, byte host, bool ipv6, TcpConnectionOptions? tcp) => new()
     {
         Link = endpoint,
         Tcp = tcp,
