@@ -19,16 +19,72 @@ public sealed class TapTransferTests(ITestOutputHelper output)
     public async Task KernelClient_64MiB_SteeredIntoDeviceMemory_ByteExact(bool ipv6)
     {
         using TapEnvironment world = TapEnvironment.Create();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(120));
+        using var deadline = Deadline(TimeSpan.FromSeconds(120));
         byte[] data = NcdevmemPattern.Create(64 * MiB);
 
         TimeSpan elapsed = await KernelTransfers.KernelClientToEngineAsync(
             world.Namespace, world.Engine, ipv6, InteropEngine.SteeredPort, data, DevmemDataKind.DeviceMemory, seed: 1, deadline.Token);
 
-        output.WriteLine($"{(ipv6 ? "IPv6" : "IPv4")} kernel -> engine over TAP, 64 MiB into device memory: {elapsed.TotalMilliseconds:F0} ms, "
+        output.WriteLine($"{Family(ipv6)} kernel -> engine over TAP, 64 MiB into device memory: {elapsed.TotalMilliseconds:F0} ms, "
             + $"{64 * 8 / 1024.0 / elapsed.TotalSeconds:F2} Gbit/s; {world.Tap.FramesReceived} frames in, {world.Tap.GsoFramesReceived} of them GSO");
         Assert.True(world.Tap.GsoFramesReceived > 0, "with TSO offloads on, the kernel should have sent GSO frames");
         world.DisposeAndAssertNoLeaks();
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task KernelClients_SteeredFlowArrivesAsDeviceMemory_UnsteeredAsReadableData(bool ipv6)
+    {
+        using TapEnvironment world = TapEnvironment.Create();
+        using var deadline = Deadline(TimeSpan.FromSeconds(120));
+        byte[] data = NcdevmemPattern.Create(16 * MiB);
+
+        Task<TimeSpan> steered = KernelTransfers.KernelClientToEngineAsync(
+            world.Namespace, world.Engine, ipv6, InteropEngine.SteeredPort, data, DevmemDataKind.DeviceMemory, seed: 2, deadline.Token);
+        Task<TimeSpan> unsteered = KernelTransfers.KernelClientToEngineAsync(
+            world.Namespace, world.Engine, ipv6, InteropEngine.UnsteeredPort, data.AsMemory(0, 4 * MiB), DevmemDataKind.Readable, seed: 3, deadline.Token);
+        await Task.WhenAll(steered, unsteered);
+
+        output.WriteLine($"{Family(ipv6)}: 16 MiB steered in {(await steered).TotalMilliseconds:F0} ms beside 4 MiB unsteered in {(await unsteered).TotalMilliseconds:F0} ms");
+        world.DisposeAndAssertNoLeaks();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EngineClient_EchoSweep1To8192Bytes_ComesBackInDeviceMemoryWithNoLinearFragments(bool ipv6)
+    {
+        using TapEnvironment world = TapEnvironment.Create();
+        using var deadline = Deadline(TimeSpan.FromSeconds(240));
+
+        TimeSpan elapsed = await EngineEchoClient.SweepAsync(world.Namespace, world.Engine, ipv6, maxSize: 8192, deadline.Token);
+
+        output.WriteLine($"{Family(ipv6)}: 8192 echoes of 1..8192 bytes through the kernel in {elapsed.TotalMilliseconds:F0} ms");
+        world.DisposeAndAssertNoLeaks();
+    }
+
+    [Fact]
+    public async Task WithoutOffloads_KernelSendsMtuFrames_StillByteExact()
+    {
+        using TapEnvironment world = TapEnvironment.Create(new Stack.Link.Tap.TapLinkOptions { Name = TapEnvironment.Device, Offloads = false });
+        using var deadline = Deadline(TimeSpan.FromSeconds(120));
+        byte[] data = NcdevmemPattern.Create(8 * MiB);
+
+        TimeSpan elapsed = await KernelTransfers.KernelClientToEngineAsync(
+            world.Namespace, world.Engine, ipv6: false, InteropEngine.SteeredPort, data, DevmemDataKind.DeviceMemory, seed: 4, deadline.Token);
+
+        output.WriteLine($"kernel -> engine over TAP without offloads, 8 MiB: {elapsed.TotalMilliseconds:F0} ms; {world.Tap.FramesReceived} frames in");
+        Assert.Equal(0, world.Tap.GsoFramesReceived);
+        world.DisposeAndAssertNoLeaks();
+    }
+
+    private static CancellationTokenSource Deadline(TimeSpan timeout)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout);
+        return deadline;
+    }
+
+    private static string Family(bool ipv6) => ipv6 ? "IPv6" : "IPv4";
 }
