@@ -8,6 +8,21 @@ namespace Devmem.Interop.Tests.Tap;
 public sealed class TapLinkErrorTests
 {
     [Fact]
+    public void WithoutCapNetAdmin_IsEpermSayingWhatToRun()
+    {
+        using InteropNamespace ns = InteropNamespace.Create();
+
+        DevmemException error = Assert.Throws<DevmemException>(() => ns.Run(() =>
+        {
+            ThreadCapabilities.DropEffective(ThreadCapabilities.NetAdmin);
+            return TapLink.Open(new TapLinkOptions { Name = "dmtapperm" });
+        }));
+
+        Assert.Equal(Errno.EPERM, error.Errno);
+        Assert.Contains("needs CAP_NET_ADMIN: run as root, or try `devmem demo`", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NameOfAVethDevice_IsEinvalSayingItIsNotATap()
     {
         using InteropNamespace ns = InteropNamespace.Create();
