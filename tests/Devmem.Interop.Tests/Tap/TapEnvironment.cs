@@ -1,4 +1,5 @@
 using Devmem.Interop.Tests.Support;
+using Devmem.Stack.Link;
 using Devmem.Stack.Link.Tap;
 
 namespace Devmem.Interop.Tests.Tap;
@@ -12,11 +13,11 @@ internal sealed class TapEnvironment : IDisposable
 {
     public const string Device = "dmtap0";
 
-    private TapEnvironment(InteropNamespace ns, TapLink tap)
+    private TapEnvironment(InteropNamespace ns, TapLink tap, ILink link)
     {
         Namespace = ns;
         Tap = tap;
-        Engine = new InteropEngine(tap);
+        Engine = new InteropEngine(link);
     }
 
     public InteropNamespace Namespace { get; }
@@ -25,7 +26,9 @@ internal sealed class TapEnvironment : IDisposable
 
     public InteropEngine Engine { get; }
 
-    public static TapEnvironment Create(TapLinkOptions? options = null)
+    /// <param name="options">The TAP; <see cref="Device"/> with offloads when null.</param>
+    /// <param name="decorate">Wraps the TAP before the engine gets it (a capture); it must own the TAP.</param>
+    public static TapEnvironment Create(TapLinkOptions? options = null, Func<TapLink, ILink>? decorate = null)
     {
         InteropNamespace ns = InteropNamespace.Create();
         TapLink? tap = null;
@@ -33,7 +36,7 @@ internal sealed class TapEnvironment : IDisposable
         {
             tap = ns.Run(() => TapLink.Open(options ?? new TapLinkOptions { Name = Device }));
             InteropEngine.ConfigureKernelSide(ns, tap.Name);
-            return new TapEnvironment(ns, tap);
+            return new TapEnvironment(ns, tap, decorate?.Invoke(tap) ?? tap);
         }
         catch
         {
