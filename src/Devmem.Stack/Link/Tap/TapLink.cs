@@ -26,12 +26,6 @@ public sealed unsafe class TapLink : ILink, IDisposable
     /// <summary>The virtio-net header size this link selects (virtio 1.x: with num_buffers).</summary>
     public const int VnetHeaderSize = VirtioNetHeader.SizeWithNumBuffers;
 
-    /// <summary>
-    /// The longest frame any IP header can describe without jumbograms: a tagged Ethernet header, an IPv6 header
-    /// and a 65535-byte payload. GSO frames stay below it (gso_max_size is 64 KiB).
-    /// </summary>
-    public const int MaxGsoFrameLength = EthernetView.TaggedHeaderLength + Ipv6View.HeaderLength + ushort.MaxValue;
-
     private readonly DescriptorHandle _fd;
     private readonly ReadableWaiter _waiter;
     private long _framesReceived;
@@ -62,7 +56,7 @@ public sealed unsafe class TapLink : ILink, IDisposable
     public bool Offloads { get; }
 
     /// <inheritdoc/>
-    public int MaxFrameLength => MaxGsoFrameLength;
+    public int MaxFrameLength => GsoFrame.MaxLength;
 
     /// <summary>Frames read.</summary>
     public long FramesReceived => Volatile.Read(ref _framesReceived);
