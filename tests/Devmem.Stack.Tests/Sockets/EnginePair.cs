@@ -25,13 +25,17 @@ internal sealed class EnginePair : IDisposable
     private readonly DmaBufBinding _binding;
     private bool _disposed;
 
-    public EnginePair(bool ipv6, MemoryLinkOptions? link = null, TcpConnectionOptions? tcp = null)
+    /// <param name="ipv6">IPv6 addresses instead of IPv4.</param>
+    /// <param name="link">The memory link's shape.</param>
+    /// <param name="tcp">Both engines' TCP options.</param>
+    /// <param name="linkOfB">Wraps B's end of the link (a receive-side transformation), when given.</param>
+    public EnginePair(bool ipv6, MemoryLinkOptions? link = null, TcpConnectionOptions? tcp = null, Func<ILink, ILink>? linkOfB = null)
     {
         _link = new MemoryLink(link ?? new MemoryLinkOptions { QueueLength = 1024 });
         DmaBuf = new HostDmaBuf(32L << 20, "engine-test-dmabuf");
         _binding = new DmaBufBinding(DmaBuf, BindingDirection.Rx);
         A = new UserSpaceEngine(Options(_link.A, 0x02_00_00_00_00_0A, 1, ipv6, tcp));
-        B = new UserSpaceEngine(Options(_link.B, 0x02_00_00_00_00_0B, 2, ipv6, tcp));
+        B = new UserSpaceEngine(Options(linkOfB?.Invoke(_link.B) ?? _link.B, 0x02_00_00_00_00_0B, 2, ipv6, tcp));
         ServerAddress = ipv6 ? IPAddress.Parse("fd00::2") : IPAddress.Parse("10.0.0.2");
         B.ConfigureNic(nic =>
         {
@@ -78,7 +82,7 @@ internal sealed class EnginePair : IDisposable
         _leaks.Dispose();
     }
 
-    private static UserSpaceEngineOptions Options(MemoryLinkEndpoint endpoint, ulong mac, byte host, bool ipv6, TcpConnectionOptions? tcp) => new()
+    private static UserSpaceEngineOptions Options(ILink endpoint, ulong mac, byte host, bool ipv6, TcpConnectionOptions? tcp) => new()
     {
         Link = endpoint,
         Tcp = tcp,
