@@ -69,6 +69,9 @@ internal sealed unsafe class ReadableWaiter : IDisposable
                 return;
             }
             _disposed = true;
+
+            // A receiver still parked wakes and meets the closed link, rather than waiting for ever.
+            _event.SignalLocked();
         }
         ulong one = 1;
         _ = LinkSyscalls.Write(_stop, &one, sizeof(ulong));
