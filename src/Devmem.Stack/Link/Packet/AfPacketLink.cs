@@ -125,15 +125,24 @@ public sealed unsafe class AfPacketLink : ILink, IDisposable
         ArgumentNullException.ThrowIfNull(frames);
         ObjectDisposedException.ThrowIf(_disposed, this);
         int queued = 0;
-        for (int i = 0; i < frames.Count; i++)
+        bool mapped = false;
+        _rings.DangerousAddRef(ref mapped);
+        try
         {
-            ReadOnlySpan<byte> frame = frames[i];
-            if (frame.Length > _tx.MaxFrameLength || !_tx.TryQueue(frame))
+            for (int i = 0; i < frames.Count; i++)
             {
-                _transmitDrops++;
-                continue;
+                ReadOnlySpan<byte> frame = frames[i];
+                if (frame.Length > _tx.MaxFrameLength || !_tx.TryQueue(frame))
+                {
+                    _transmitDrops++;
+                    continue;
+                }
+                queued++;
             }
-            queued++;
+        }
+        finally
+        {
+            _rings.DangerousRelease();
         }
 
         if (queued == 0)
@@ -161,9 +170,19 @@ public sealed unsafe class AfPacketLink : ILink, IDisposable
                 $"The batch's {frames.MaxFrameLength}-byte slots cannot hold this link's {MaxFrameLength}-byte GSO frames.", nameof(frames));
         }
 
-        int added = _rx.Read(frames);
-        _framesReceived += added;
-        return added;
+        // The rings stay mapped while this thread is in them, even if another thread disposes the link meanwhile.
+        bool mapped = false;
+        _rings.DangerousAddRef(ref mapped);
+        try
+        {
+            int added = _rx.Read(frames);
+            _framesReceived += added;
+            return added;
+        }
+        finally
+        {
+            _rings.DangerousRelease();
+        }
     }
 
     /// <inheritdoc/>
