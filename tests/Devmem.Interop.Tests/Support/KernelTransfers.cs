@@ -18,9 +18,18 @@ internal static class KernelTransfers
     /// lies and every receive of <paramref name="kind"/>; then we close our side and the kernel sees the end.
     /// Returns the time from the first write to our end of stream.
     /// </summary>
+    /// <param name="ns">Where the kernel client's socket is made.</param>
+    /// <param name="engine">Our engine and its dma-buf.</param>
+    /// <param name="ipv6">Connect over IPv6 instead of IPv4.</param>
+    /// <param name="port">Our listener's port (steered or not).</param>
+    /// <param name="data">What the kernel writes.</param>
+    /// <param name="kind">What every receive must be.</param>
+    /// <param name="seed">The write sizes' seed.</param>
+    /// <param name="cancellationToken">The test's deadline.</param>
+    /// <param name="verifyBytes">False: return tokens without reading the bytes (a throughput figure), count only.</param>
     public static async Task<TimeSpan> KernelClientToEngineAsync(
         InteropNamespace ns, InteropEngine engine, bool ipv6, ushort port, ReadOnlyMemory<byte> data, DevmemDataKind kind, int seed,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool verifyBytes = true)
     {
         using EngineTcpListener listener = engine.Engine.Listen(port);
         using Socket client = ns.Run(() => new Socket(ipv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
@@ -29,7 +38,9 @@ internal static class KernelTransfers
         using EngineTcpSocket server = await accepting;
 
         var clock = Stopwatch.StartNew();
-        Task<long> reading = Task.Run(() => DevmemStreamReader.ReadToEndAsync(server, engine.DmaBuf, kind, cancellationToken), cancellationToken);
+        Task<long> reading = Task.Run(
+            () => verifyBytes ? DevmemStreamReader.ReadToEndAsync(server, engine.DmaBuf, kind, cancellationToken) : TokenOnlyReader.ReadToEndAsync(server, cancellationToken),
+            cancellationToken);
         var random = new Random(seed);
         for (int sent = 0; sent < data.Length;)
         {

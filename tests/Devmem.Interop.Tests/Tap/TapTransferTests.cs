@@ -31,6 +31,21 @@ public sealed class TapTransferTests(ITestOutputHelper output)
         world.DisposeAndAssertNoLeaks();
     }
 
+    [Fact]
+    public async Task KernelClient_256MiB_TokensOnly_PrintsThroughput()
+    {
+        using TapEnvironment world = TapEnvironment.Create();
+        using var deadline = Deadline(TimeSpan.FromSeconds(120));
+        byte[] data = NcdevmemPattern.Create(256 * MiB);
+
+        TimeSpan elapsed = await KernelTransfers.KernelClientToEngineAsync(
+            world.Namespace, world.Engine, ipv6: false, InteropEngine.SteeredPort, data, DevmemDataKind.DeviceMemory, seed: 7, deadline.Token, verifyBytes: false);
+
+        output.WriteLine($"IPv4 kernel -> engine over TAP, 256 MiB into device memory, tokens only: {elapsed.TotalMilliseconds:F0} ms, "
+            + $"{256 * 8 / 1024.0 / elapsed.TotalSeconds:F2} Gbit/s; {world.Tap.FramesReceived} frames in, {world.Tap.FramesTransmitted} out");
+        world.DisposeAndAssertNoLeaks();
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
