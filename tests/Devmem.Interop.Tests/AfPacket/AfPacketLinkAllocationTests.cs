@@ -16,7 +16,7 @@ public sealed class AfPacketLinkAllocationTests
         engine.Ip("link", "set", VethEnvironment.EngineEnd, "up");
         using AfPacketLink link = engine.Run(() => AfPacketLink.Open(VethEnvironment.EngineEnd));
 
-        long allocated = LinkAllocation.MeasureArpRoundTrips(link, roundTrips: 100, TestContext.Current.CancellationToken);
+        long allocated = ArpRoundTrips.Measure(link, roundTrips: 100, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, allocated);
     }

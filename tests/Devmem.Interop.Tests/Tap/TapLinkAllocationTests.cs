@@ -13,7 +13,7 @@ public sealed class TapLinkAllocationTests
         using TapLink tap = ns.Run(() => TapLink.Open(new TapLinkOptions { Name = "dmtapalloc" }));
         InteropEngine.ConfigureKernelSide(ns, tap.Name);
 
-        long allocated = LinkAllocation.MeasureArpRoundTrips(tap, roundTrips: 200, TestContext.Current.CancellationToken);
+        long allocated = ArpRoundTrips.Measure(tap, roundTrips: 200, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, allocated);
     }

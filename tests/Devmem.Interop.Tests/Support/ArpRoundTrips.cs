@@ -5,15 +5,15 @@ using Devmem.Stack.Wire;
 namespace Devmem.Interop.Tests.Support;
 
 /// <summary>
-/// Drives a kernel link's data path with ARP: we transmit a request for the kernel's address, the kernel's
+/// Drives a kernel link with ARP: we transmit a request for the kernel's address, the kernel's
 /// answer comes back, and the calling thread must allocate nothing for either, once warm.
 /// </summary>
-internal static class LinkAllocation
+internal static class ArpRoundTrips
 {
     private static readonly MacAddress OurMac = new(0x02_00_00_00_77_02);
 
-    /// <summary>Returns the bytes the calling thread allocated over <paramref name="roundTrips"/> measured round trips.</summary>
-    public static long MeasureArpRoundTrips(ILink link, int roundTrips, CancellationToken cancellationToken)
+    /// <summary>A batch holding one ARP request from the engine's address for the kernel's.</summary>
+    public static FrameBatch ArpRequest()
     {
         var transmit = new FrameBatch(1, 64);
         Span<byte> slot = transmit.Reserve();
@@ -21,6 +21,13 @@ internal static class LinkAllocation
         length += ArpRepr.Request(OurMac, Ipv4Address.FromIPAddress(InteropEngine.EngineIpv4), Ipv4Address.FromIPAddress(InteropEngine.KernelIpv4))
             .Emit(slot[length..]);
         transmit.Commit(Math.Max(length, 60));
+        return transmit;
+    }
+
+    /// <summary>Returns the bytes the calling thread allocated over <paramref name="roundTrips"/> measured round trips.</summary>
+    public static long Measure(ILink link, int roundTrips, CancellationToken cancellationToken)
+    {
+        FrameBatch transmit = ArpRequest();
         var receive = new FrameBatch(16, link.MaxFrameLength);
 
         for (int i = 0; i < 10; i++)
