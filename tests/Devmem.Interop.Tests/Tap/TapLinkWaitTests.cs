@@ -23,4 +23,23 @@ public sealed class TapLinkWaitTests
             tap.Dispose();
         }
     }
+
+    // tun_chr_poll() answers EPOLLERR for ever once the device is gone: the waiter must drop the descriptor
+    // rather than wake its receiver in a loop, and reads must fail as counted errors, not exceptions.
+    [Fact]
+    public async Task DeletedDevice_NeitherWakesTheReceiverNorThrows()
+    {
+        using InteropNamespace ns = InteropNamespace.Create();
+        using TapLink tap = ns.Run(() => TapLink.Open(new TapLinkOptions { Name = "dmtapgone" }));
+        ns.Ip("link", "del", tap.Name);
+
+        var receive = new Stack.Link.FrameBatch(4, tap.MaxFrameLength);
+        Assert.Equal(0, tap.Receive(receive));
+        Assert.True(tap.ReceiveErrors > 0, "a read on a deleted TAP should fail with an error other than EAGAIN");
+        Task wait = tap.WaitForFramesAsync(TestContext.Current.CancellationToken).AsTask();
+        await Task.WhenAny(wait, Task.Delay(200, TestContext.Current.CancellationToken));
+        Assert.False(wait.IsCompleted, "the wait completed on a deleted device");
+        Assert.True(tap.IsDetached, "the poll thread should have seen POLLERR and stopped polling the descriptor");
+        Assert.Equal(0, tap.Receive(receive));
+    }
 }

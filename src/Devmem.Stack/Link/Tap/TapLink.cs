@@ -58,6 +58,12 @@ public sealed unsafe class TapLink : ILink, IDisposable
     /// <inheritdoc/>
     public int MaxFrameLength => GsoFrame.MaxLength;
 
+    /// <summary>
+    /// Whether a wait saw the descriptor fail (POLLERR: the device was deleted under the link). The link then
+    /// never wakes its receiver again; it neither spins nor throws.
+    /// </summary>
+    public bool IsDetached => _waiter.Failed;
+
     /// <summary>Frames read.</summary>
     public long FramesReceived => Volatile.Read(ref _framesReceived);
 
