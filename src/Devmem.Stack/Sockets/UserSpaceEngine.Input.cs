@@ -35,7 +35,8 @@ public sealed partial class UserSpaceEngine
 
     // The NIC parses the frame and writes the payload into its queue's page pool; IP then checks the whole
     // frame (it is still intact: the NIC only read it) while the payload skb waits beside it for TCP. A TAP
-    // link's virtio-net header tells the NIC that the kernel vouched for the checksum of a GSO frame.
+    // link's virtio-net header (or AF_PACKET's checksum status, carried the same way) tells the NIC that the
+    // kernel vouched for the checksum of a GSO frame.
     private void ReceiveFrame(ReadOnlySpan<byte> frame, in VirtioNetHeader? offload)
     {
         if (!_nic.ReceiveFrame(frame, offload, out NicRxPacket packet))
