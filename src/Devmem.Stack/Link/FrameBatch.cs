@@ -1,3 +1,5 @@
+using Devmem.Stack.Wire;
+
 namespace Devmem.Stack.Link;
 
 /// <summary>
@@ -5,10 +7,17 @@ namespace Devmem.Stack.Link;
 /// <see cref="ILink.Transmit"/> and what <see cref="ILink.Receive"/> fills for the engine. Allocated
 /// once and reused; adding, reading and clearing frames allocate nothing.
 /// </summary>
+/// <remarks>
+/// A frame may carry the virtio-net header its link delivered with it (<see cref="TryGetOffload"/>): a TAP
+/// device hands over 64 KiB GSO frames whose TCP checksum is only partial, and the NIC must know that the
+/// kernel vouched for them. Links without offloads commit frames without one.
+/// </remarks>
 public sealed class FrameBatch : IFrameSink
 {
     private readonly byte[] _slots;
     private readonly int[] _lengths;
+    private readonly VirtioNetHeader[] _offloads;
+    private readonly bool[] _hasOffload;
     private int _count;
 
     /// <param name="capacity">Frames the batch holds.</param>
@@ -20,6 +29,8 @@ public sealed class FrameBatch : IFrameSink
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxFrameLength);
         _slots = new byte[checked(capacity * maxFrameLength)];
         _lengths = new int[capacity];
+        _offloads = new VirtioNetHeader[capacity];
+        _hasOffload = new bool[capacity];
         MaxFrameLength = maxFrameLength;
     }
 
@@ -51,8 +62,25 @@ public sealed class FrameBatch : IFrameSink
     /// <inheritdoc/>
     public Span<byte> Reserve() => IsFull ? Span<byte>.Empty : _slots.AsSpan(_count * MaxFrameLength, MaxFrameLength);
 
+    /// <summary>The virtio-net header frame <paramref name="index"/> arrived with; false when it carries none.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such frame.</exception>
+    public bool TryGetOffload(int index, out VirtioNetHeader offload)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _count);
+        offload = _offloads[index];
+        return _hasOffload[index];
+    }
+
     /// <inheritdoc/>
-    public void Commit(int length)
+    public void Commit(int length) => CommitCore(length, hasOffload: false, default);
+
+    /// <summary>Completes the reserved frame, with the virtio-net header its link delivered it with.</summary>
+    /// <exception cref="InvalidOperationException">Nothing is reserved (the batch is full).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The length is negative or over <see cref="MaxFrameLength"/>.</exception>
+    public void Commit(int length, in VirtioNetHeader offload) => CommitCore(length, hasOffload: true, offload);
+
+    private void CommitCore(int length, bool hasOffload, in VirtioNetHeader offload)
     {
         if (IsFull)
         {
@@ -60,6 +88,8 @@ public sealed class FrameBatch : IFrameSink
         }
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxFrameLength);
+        _offloads[_count] = offload;
+        _hasOffload[_count] = hasOffload;
         _lengths[_count++] = length;
     }
 

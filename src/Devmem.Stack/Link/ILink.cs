@@ -2,8 +2,9 @@ namespace Devmem.Stack.Link;
 
 /// <summary>
 /// A frame mover a NIC drives: batches of Ethernet frames out, batches in, and a wait for frames
-/// that parks the caller instead of polling. <see cref="MemoryLinkEndpoint"/> implements it; a TAP
-/// or AF_PACKET link fits the same shape (batches map onto readv/writev or a packet ring).
+/// that parks the caller instead of polling. <see cref="MemoryLinkEndpoint"/> (in process),
+/// <see cref="Tap.TapLink"/> (readv/writev on a TAP) and <see cref="Packet.AfPacketLink"/> (TPACKET_V3 rings)
+/// implement it; <see cref="Pcap.PcapLink"/> records any of them.
 /// </summary>
 /// <remarks>
 /// One thread transmits and one thread receives at a time, as with a NIC queue pair. Frames carry
@@ -19,7 +20,9 @@ public interface ILink
 
     /// <summary>
     /// Moves waiting frames into the free slots of <paramref name="frames"/>, in arrival order;
-    /// returns how many were added (0 when none are waiting).
+    /// returns how many were added (0 when none are waiting). A link whose kernel says what it knows of a
+    /// frame's checksum and segmentation commits the frame with that virtio-net header
+    /// (<see cref="FrameBatch.TryGetOffload"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The batch's slots are shorter than <see cref="MaxFrameLength"/>.</exception>
     int Receive(FrameBatch frames);

@@ -25,7 +25,8 @@ public sealed partial class UserSpaceEngine
         {
             for (int i = 0; i < _rx.Count; i++)
             {
-                ReceiveFrame(_rx[i]);
+                VirtioNetHeader? offload = _rx.TryGetOffload(i, out VirtioNetHeader header) ? header : null;
+                ReceiveFrame(_rx[i], offload);
             }
 
             _rx.Clear();
@@ -33,10 +34,12 @@ public sealed partial class UserSpaceEngine
     }
 
     // The NIC parses the frame and writes the payload into its queue's page pool; IP then checks the whole
-    // frame (it is still intact: the NIC only read it) while the payload skb waits beside it for TCP.
-    private void ReceiveFrame(ReadOnlySpan<byte> frame)
+    // frame (it is still intact: the NIC only read it) while the payload skb waits beside it for TCP. A TAP
+    // link's virtio-net header (or AF_PACKET's checksum status, carried the same way) tells the NIC that the
+    // kernel vouched for the checksum of a GSO frame.
+    private void ReceiveFrame(ReadOnlySpan<byte> frame, in VirtioNetHeader? offload)
     {
-        if (!_nic.ReceiveFrame(frame, null, out NicRxPacket packet))
+        if (!_nic.ReceiveFrame(frame, offload, out NicRxPacket packet))
         {
             return;
         }

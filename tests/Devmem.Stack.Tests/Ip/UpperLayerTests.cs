@@ -110,4 +110,28 @@ public class UpperLayerTests
         Assert.True(a.TrySelectSourceAddress(GoldenFrames.Ip6B, out var source));
         Assert.Equal(IpSendResult.Queued, a.Send(request with { Destination = GoldenFrames.Ip6B, Source = source }, new BytesPayload([1]), sink, 0));
     }
+
+    // A TAP or veth with TSO hands the receiver one 64 KiB GSO packet on a 1500-byte link: the MTU bounds what
+    // we send, not what we accept (Linux's ip_rcv checks only the IP lengths against the skb).
+    [Theory]
+    [InlineData(4)]
+    [InlineData(6)]
+    public void A_gso_packet_longer_than_the_mtu_is_delivered_whole(int version)
+    {
+        var b = Hosts.B();
+        var tcp = new RecordingUpperLayer();
+        b.SetUpperLayer(IpProtocol.Tcp, tcp);
+        byte[] segment = new byte[64000];
+        segment[12] = 5 << 4;
+        byte[] frame = version == 4
+            ? Craft.Ipv4(Craft.Ipv4Header(IpProtocol.Tcp), segment)
+            : Craft.Ipv6(Craft.Ipv6Header(IpProtocol.Tcp), segment);
+        Assert.True(frame.Length > 1514);
+
+        Assert.Empty(b.Feed(0, frame));
+
+        b.AssertNoDrops();
+        var (packet, _) = Assert.Single(tcp.Received);
+        Assert.Equal(segment.Length, packet.PayloadLength);
+    }
 }

@@ -1,4 +1,5 @@
 using Devmem.Stack.Link;
+using Devmem.Stack.Wire;
 
 namespace Devmem.Stack.Tests.Link;
 
@@ -34,5 +35,24 @@ public class FrameBatchTests
         Assert.Throws<ArgumentOutOfRangeException>(() => batch.GetFrame(0));
         batch.Commit(1);
         Assert.Throws<InvalidOperationException>(() => batch.Commit(1));
+    }
+
+    [Fact]
+    public void A_frame_keeps_the_virtio_net_header_it_was_committed_with_and_a_reused_slot_forgets_it()
+    {
+        var batch = new FrameBatch(capacity: 2, maxFrameLength: 100);
+        var gso = VirtioNetHeader.ForTcp(ipv6: false, transportOffset: 34, headersLength: 66, gsoSize: 1448);
+        batch.Reserve();
+        batch.Commit(80, gso);
+        batch.TryAdd(new byte[] { 1 });
+        Assert.True(batch.TryGetOffload(0, out VirtioNetHeader first));
+        Assert.Equal(gso, first);
+        Assert.False(batch.TryGetOffload(1, out _));
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch.TryGetOffload(2, out _));
+
+        batch.Clear();
+        batch.Reserve();
+        batch.Commit(80);
+        Assert.False(batch.TryGetOffload(0, out _));
     }
 }

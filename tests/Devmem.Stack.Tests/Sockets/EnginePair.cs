@@ -28,14 +28,20 @@ internal sealed class EnginePair : IDisposable
     private readonly DmaBufBinding? _bindingA;
     private bool _disposed;
 
+    /// <param name="ipv6">IPv6 addresses instead of IPv4.</param>
+    /// <param name="link">The memory link's shape.</param>
+    /// <param name="tcp">Both engines' TCP options.</param>
+    /// <param name="deviceMemoryOnA">A's NIC steers its <see cref="SteeredPort"/> into a dma-buf of its own too.</param>
+    /// <param name="linkOfA">Wraps A's end of the link (what A transmits passes through it), when given.</param>
+    /// <param name="linkOfB">Wraps B's end of the link (a receive-side transformation), when given.</param>
     public EnginePair(bool ipv6, MemoryLinkOptions? link = null, TcpConnectionOptions? tcp = null, bool deviceMemoryOnA = false,
-        Func<ILink, ILink>? wrapLinkA = null)
+        Func<ILink, ILink>? linkOfA = null, Func<ILink, ILink>? linkOfB = null)
     {
         _link = new MemoryLink(link ?? new MemoryLinkOptions { QueueLength = 1024 });
         DmaBuf = new HostDmaBuf(32L << 20, "engine-test-dmabuf");
         _binding = new DmaBufBinding(DmaBuf, BindingDirection.Rx);
-        A = new UserSpaceEngine(Options(wrapLinkA is null ? _link.A : wrapLinkA(_link.A), 0x02_00_00_00_00_0A, 1, ipv6, tcp));
-        B = new UserSpaceEngine(Options(_link.B, 0x02_00_00_00_00_0B, 2, ipv6, tcp));
+        A = new UserSpaceEngine(Options(linkOfA?.Invoke(_link.A) ?? _link.A, 0x02_00_00_00_00_0A, 1, ipv6, tcp));
+        B = new UserSpaceEngine(Options(linkOfB?.Invoke(_link.B) ?? _link.B, 0x02_00_00_00_00_0B, 2, ipv6, tcp));
         ServerAddress = ipv6 ? IPAddress.Parse("fd00::2") : IPAddress.Parse("10.0.0.2");
         ClientAddress = ipv6 ? IPAddress.Parse("fd00::1") : IPAddress.Parse("10.0.0.1");
         SteerToDeviceMemory(B, _binding, ServerAddress, ipv6);

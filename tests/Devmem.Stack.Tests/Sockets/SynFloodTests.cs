@@ -19,7 +19,7 @@ public sealed class SynFloodTests(ITestOutputHelper output)
     {
         SynFloodLink? flood = null;
         var victim = new Ipv4Address(10, 0, 0, 2);
-        using var pair = new EnginePair(ipv6: false, new MemoryLinkOptions { QueueLength = 4096 }, wrapLinkA: link =>
+        using var pair = new EnginePair(ipv6: false, new MemoryLinkOptions { QueueLength = 4096 }, linkOfA: link =>
             flood = new SynFloodLink(link, EnginePair.MacB, victim, EnginePair.SteeredPort, FloodSyns, perBatch: 64));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromMinutes(3));

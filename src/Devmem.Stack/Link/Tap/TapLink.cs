@@ -1,0 +1,215 @@
+using Devmem.Stack.Link.Interop;
+using Devmem.Stack.Wire;
+using Devmem.Uapi;
+
+namespace Devmem.Stack.Link.Tap;
+
+/// <summary>
+/// An <see cref="ILink"/> over a Linux TAP device: the kernel's side of the device is an ordinary interface
+/// (addresses, routes, its own TCP), ours is this file descriptor. With <c>IFF_VNET_HDR</c> every frame read or
+/// written starts with a <c>struct virtio_net_hdr</c> (12 bytes here, <c>TUNSETVNETHDRSZ</c>); with the offloads
+/// on, the kernel hands over GSO frames of up to 64 KiB, each one large TCP segment with a partial checksum.
+/// </summary>
+/// <remarks>
+/// <para>Receive reads one frame per <c>readv(2)</c> (header into a stack buffer, frame straight into the batch
+/// slot) until the non-blocking descriptor answers EAGAIN; each frame keeps its header
+/// (<see cref="FrameBatch.TryGetOffload"/>) so that the NIC trusts what the kernel vouched for. Transmit writes
+/// each frame with <c>writev(2)</c> behind a header that asks for nothing (GSO none, no checksum offload): the
+/// engine's frames are MTU-sized with checksums complete, which tun_get_user() accepts as they are.</para>
+/// <para><see cref="WaitForFramesAsync"/> parks on a poll thread (<see cref="ReadableWaiter"/>): no spinning and
+/// no allocation per wait. Data-path errors are counted, never thrown.</para>
+/// <para>Open the link on a thread inside the network namespace the device should live in (see
+/// <c>NetworkNamespace.Run</c>); the descriptor may then be used from any thread.</para>
+/// </remarks>
+public sealed unsafe class TapLink : ILink, IDisposable
+{
+    /// <summary>The virtio-net header size this link selects (virtio 1.x: with num_buffers).</summary>
+    public const int VnetHeaderSize = VirtioNetHeader.SizeWithNumBuffers;
+
+    private readonly DescriptorHandle _fd;
+    private readonly ReadableWaiter _waiter;
+    private long _framesReceived;
+    private long _gsoFramesReceived;
+    private long _bytesReceived;
+    private long _receiveErrors;
+    private long _malformedHeaders;
+    private long _framesTransmitted;
+    private long _transmitDrops;
+    private bool _disposed;
+
+    private TapLink(DescriptorHandle fd, string name, int ifindex, bool offloads)
+    {
+        _fd = fd;
+        Name = name;
+        Ifindex = ifindex;
+        Offloads = offloads;
+        _waiter = new ReadableWaiter(fd, $"tap {name}");
+    }
+
+    /// <summary>The device's name (the kernel's choice when none was given).</summary>
+    public string Name { get; }
+
+    /// <summary>The device's ifindex in the namespace it was opened in.</summary>
+    public int Ifindex { get; }
+
+    /// <summary>Whether checksum and segmentation offloads are on: GSO frames arrive.</summary>
+    public bool Offloads { get; }
+
+    /// <inheritdoc/>
+    public int MaxFrameLength => GsoFrame.MaxLength;
+
+    /// <summary>
+    /// Whether a wait saw the descriptor fail (POLLERR: the device was deleted under the link). The link then
+    /// never wakes its receiver again; it neither spins nor throws.
+    /// </summary>
+    public bool IsDetached => _waiter.Failed;
+
+    /// <summary>Frames read.</summary>
+    public long FramesReceived => Volatile.Read(ref _framesReceived);
+
+    /// <summary>Frames read whose header asked for segmentation (TSO4 or TSO6): several wire segments in one.</summary>
+    public long GsoFramesReceived => Volatile.Read(ref _gsoFramesReceived);
+
+    /// <summary>Frame bytes read, headers included, virtio-net headers excluded.</summary>
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
+
+    /// <summary>Reads that failed with an error other than EAGAIN (the device went away, for one).</summary>
+    public long ReceiveErrors => Volatile.Read(ref _receiveErrors);
+
+    /// <summary>Frames dropped because their virtio-net header was short or named an unknown GSO type.</summary>
+    public long MalformedHeaders => Volatile.Read(ref _malformedHeaders);
+
+    /// <summary>Frames written.</summary>
+    public long FramesTransmitted => Volatile.Read(ref _framesTransmitted);
+
+    /// <summary>Frames the kernel refused (EIO while the device is down, EAGAIN under memory pressure).</summary>
+    public long TransmitDrops => Volatile.Read(ref _transmitDrops);
+
+    /// <summary>
+    /// Opens the TAP named in <paramref name="options"/> (creating it when missing) in the calling thread's
+    /// network namespace, with the virtio-net header and the offloads set.
+    /// </summary>
+    /// <exception cref="DevmemException">
+    /// EPERM: no CAP_NET_ADMIN; EINVAL: the name belongs to a device that is not a TAP; ENODEV: it must exist and
+    /// does not; EBUSY: another file holds the TAP.
+    /// </exception>
+    public static TapLink Open(TapLinkOptions? options = null)
+    {
+        options ??= new TapLinkOptions();
+        DescriptorHandle fd = TapDevice.Attach(options, VnetHeaderSize, out string name);
+        try
+        {
+            return new TapLink(fd, name, (int)LinkSyscalls.InterfaceIndex(name), options.Offloads);
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Transmit(FrameBatch frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        byte* header = stackalloc byte[VnetHeaderSize];
+        var headerSpan = new Span<byte>(header, VnetHeaderSize);
+        var vectors = stackalloc IoVector[2];
+        vectors[0].Base = header;
+        vectors[0].Length = VnetHeaderSize;
+        for (int i = 0; i < frames.Count; i++)
+        {
+            // A frame that arrived with offload metadata (a relay) keeps it; the engine's own ask for nothing.
+            VirtioNetHeader offload = frames.TryGetOffload(i, out VirtioNetHeader carried) ? carried : default;
+            offload.Emit(headerSpan, VnetHeaderSize);
+            ReadOnlySpan<byte> frame = frames[i];
+            fixed (byte* bytes = frame)
+            {
+                vectors[1].Base = bytes;
+                vectors[1].Length = (nuint)frame.Length;
+                if (LinkSyscalls.Writev(_fd, vectors, 2) < 0)
+                {
+                    _transmitDrops++;
+                    continue;
+                }
+            }
+            _framesTransmitted++;
+        }
+    }
+
+    /// <inheritdoc/>
+    public int Receive(FrameBatch frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (frames.MaxFrameLength < MaxFrameLength)
+        {
+            throw new ArgumentException(
+                $"The batch's {frames.MaxFrameLength}-byte slots cannot hold this TAP's {MaxFrameLength}-byte GSO frames.", nameof(frames));
+        }
+
+        byte* header = stackalloc byte[VnetHeaderSize];
+        var vectors = stackalloc IoVector[2];
+        vectors[0].Base = header;
+        vectors[0].Length = VnetHeaderSize;
+        int added = 0;
+        while (!frames.IsFull)
+        {
+            Span<byte> slot = frames.Reserve();
+            nint read;
+            fixed (byte* bytes = slot)
+            {
+                vectors[1].Base = bytes;
+                vectors[1].Length = (nuint)slot.Length;
+                read = LinkSyscalls.Readv(_fd, vectors, 2);
+            }
+
+            if (read < 0)
+            {
+                // EAGAIN: drained. Anything else (EBADFD once the device is deleted) ends this turn as well.
+                if (LinkSyscalls.LastErrno() != Errno.EAGAIN)
+                {
+                    _receiveErrors++;
+                }
+                break;
+            }
+
+            if (read < VnetHeaderSize
+                || !VirtioNetHeader.TryParse(new ReadOnlySpan<byte>(header, VnetHeaderSize), VnetHeaderSize, out VirtioNetHeader offload, out _))
+            {
+                _malformedHeaders++;
+                continue;
+            }
+
+            int length = (int)read - VnetHeaderSize;
+            frames.Commit(length, offload);
+            _framesReceived++;
+            _bytesReceived += length;
+            if (offload.IsGso)
+            {
+                _gsoFramesReceived++;
+            }
+            added++;
+        }
+        return added;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask WaitForFramesAsync(CancellationToken cancellationToken = default) => _waiter.WaitAsync(cancellationToken);
+
+    /// <summary>Stops the poll thread and closes the descriptor; a device this link created disappears with it.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        _waiter.Dispose();
+        _fd.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"TAP {Name} (ifindex {Ifindex}{(Offloads ? ", TSO" : string.Empty)})";
+}
