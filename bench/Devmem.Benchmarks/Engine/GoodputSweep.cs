@@ -64,7 +64,7 @@ internal static class GoodputSweep
         {
             SackPermitted = sack,
             CongestionControl = algorithm,
-            ReceiveBufferSize = 8 << 20,
+            MaxReceiveBufferSize = 8 << 20,
             SendBufferSize = 8 << 20,
         };
 

@@ -16,7 +16,8 @@ namespace Devmem.Stack.Tcp;
 /// </remarks>
 public sealed class ReceiveWindow
 {
-    private readonly int _bufferSize;
+    private int _bufferSize;
+    private int _mss;
     private int _threshold;
     private long _usedAtAdvertise;
 
@@ -27,6 +28,9 @@ public sealed class ReceiveWindow
         _bufferSize = bufferSize;
         _threshold = bufferSize / 2;
     }
+
+    /// <summary>The receive buffer the window divides up, in bytes (grown by auto-tuning).</summary>
+    public int BufferSize => _bufferSize;
 
     /// <summary>RCV.NXT + RCV.WND as last advertised.</summary>
     public SeqNumber RightEdge { get; private set; }
@@ -41,7 +45,20 @@ public sealed class ReceiveWindow
     public void Configure(int shift, int mss)
     {
         Shift = shift;
+        _mss = mss;
         _threshold = Math.Min(_bufferSize / 2, mss);
+    }
+
+    /// <summary>Enlarges the buffer to <paramref name="bufferSize"/> bytes (never shrinks it: the right edge never moves left).</summary>
+    public void Grow(int bufferSize)
+    {
+        if (bufferSize <= _bufferSize)
+        {
+            return;
+        }
+
+        _bufferSize = bufferSize;
+        _threshold = _mss > 0 ? Math.Min(_bufferSize / 2, _mss) : _bufferSize / 2;
     }
 
     /// <summary>Starts the window at RCV.NXT (the peer's ISN + 1), before anything is advertised.</summary>

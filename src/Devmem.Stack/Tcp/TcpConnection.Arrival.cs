@@ -241,6 +241,10 @@ public sealed partial class TcpConnection
         if (_timestamps.Enabled)
         {
             _timestamps.Update(tsVal, seq, now);
+            if (dataLength > 0 && segment.Options.Timestamp is TcpTimestamp { EchoReply: not 0 } echoed)
+            {
+                SampleReceiverRtt(_timestamps.RoundTrip(echoed.EchoReply, now));
+            }
         }
 
         // Seventh and eighth: the text, then FIN.
@@ -289,7 +293,7 @@ public sealed partial class TcpConnection
             _timestamps.SetRecent(timestamp.Value, now);
         }
 
-        _window.Configure(_windowScaling ? TcpWindowScale.ShiftFor(_options.ReceiveBufferSize) : 0, _options.Mss);
+        _window.Configure(_windowScaling ? TcpWindowScale.ShiftFor(_options.MaxReceiveBufferSize) : 0, _options.Mss);
         _window.Start(_rcvNxt);
         _acks.StartQuickAcks(Math.Min(_options.QuickAcks, _options.ReceiveBufferSize / (2 * _options.Mss)));
     }

@@ -116,7 +116,8 @@ public sealed partial class TcpConnection
             Mss = (ushort)_options.Mss,
 
             // RFC 7323 §2.2 and §3.2, RFC 2018 §2: offered in a SYN as configured; in a SYN-ACK only when the SYN offered it too.
-            WindowScale = (synAck ? _windowScaling : _options.WindowScaling) ? (byte)TcpWindowScale.ShiftFor(_options.ReceiveBufferSize) : null,
+            // The scale must cover the largest window auto-tuning may reach: it is fixed by the handshake.
+            WindowScale = (synAck ? _windowScaling : _options.WindowScaling) ? (byte)TcpWindowScale.ShiftFor(_options.MaxReceiveBufferSize) : null,
             SackPermitted = synAck ? _sackPermitted : _options.SackPermitted,
             Timestamp = (synAck ? _timestamps.Enabled : _options.Timestamps)
                 ? new TcpTimestamp(_timestamps.Value(now), synAck ? _timestamps.Recent : 0)

@@ -94,6 +94,7 @@ public sealed partial class TcpConnection
         }
 
         _sackReport.Advance(_rcvNxt);
+        TuneReceiveBuffer(now);
 
         // RFC 5681 §4.2: data that fills a gap is acknowledged at once, so the sender learns of it quickly.
         _acks.OnData(bytes, _options.Mss - (_timestamps.Enabled ? 12 : 0), gapFilled, now);
@@ -108,7 +109,7 @@ public sealed partial class TcpConnection
     private void QueueOutOfOrder(SkBuff skb)
     {
         // The cap keeps one MSS of the buffer for the segment that fills the gap (as gVisor and Linux do).
-        TcpDropReason refused = _outOfOrder.Insert(skb, _options.ReceiveBufferSize - _options.Mss);
+        TcpDropReason refused = _outOfOrder.Insert(skb, _window.BufferSize - _options.Mss);
         if (refused != TcpDropReason.None)
         {
             Drop(refused);

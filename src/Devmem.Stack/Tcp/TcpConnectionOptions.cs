@@ -30,6 +30,15 @@ public sealed record TcpConnectionOptions
     /// </summary>
     public int ReceiveBufferSize { get; init; } = 256 * 1024;
 
+    /// <summary>
+    /// How far receive-buffer auto-tuning may grow the buffer (Linux's <c>tcp_rmem[2]</c>, 6 MiB): the window
+    /// follows the measured bytes per round trip, so a long fat path is not capped by
+    /// <see cref="ReceiveBufferSize"/>. Every byte of it may be device memory held by the connection, so keep
+    /// it within what the bound dma-buf can give each connection; equal to <see cref="ReceiveBufferSize"/>
+    /// turns auto-tuning off.
+    /// </summary>
+    public int MaxReceiveBufferSize { get; init; } = 6 * 1024 * 1024;
+
     /// <summary>The send buffer: bytes the application may write ahead of the peer's acknowledgments.</summary>
     public int SendBufferSize { get; init; } = 256 * 1024;
 
@@ -110,6 +119,7 @@ public sealed record TcpConnectionOptions
         Check(DefaultSendMss is >= 88 and <= ushort.MaxValue, nameof(DefaultSendMss), "between 88 and 65535");
         Check(ReceiveBufferSize >= 2 * Mss && ReceiveBufferSize <= (ushort.MaxValue << TcpWindowScale.Max), nameof(ReceiveBufferSize), "at least two MSS and at most 65535 << 14");
         Check(WindowScaling || ReceiveBufferSize <= ushort.MaxValue, nameof(ReceiveBufferSize), "at most 65535 without window scaling");
+        Check(MaxReceiveBufferSize >= ReceiveBufferSize && MaxReceiveBufferSize <= (ushort.MaxValue << TcpWindowScale.Max), nameof(MaxReceiveBufferSize), "at least ReceiveBufferSize and at most 65535 << 14");
         Check(SendBufferSize > 0, nameof(SendBufferSize), "positive");
         Check(DelayedAckTimeout > TimeSpan.Zero && DelayedAckTimeout < TimeSpan.FromMilliseconds(500), nameof(DelayedAckTimeout), "positive and under 500 ms (RFC 5681 §4.2)");
         Check(QuickAcks >= 0, nameof(QuickAcks), "zero or more");

@@ -54,6 +54,9 @@ public sealed class TcpCounters
     /// <summary>ACKs to a listener with an invalid or expired cookie, answered with RST (listeners).</summary>
     public long SynCookiesFailed { get; internal set; }
 
+    /// <summary>Times receive-buffer auto-tuning grew the buffer.</summary>
+    public long ReceiveBufferGrowths { get; internal set; }
+
     /// <summary>Fast recoveries entered (RFC 6675 §5 step 4, RFC 6582 §3.2 step 2).</summary>
     public long FastRecoveries { get; internal set; }
 

@@ -40,7 +40,7 @@ public class HandshakeTests
     public void PassiveOpen_AnswersSynWithSynAck_CarryingOnlyNegotiatedOptions_ThenEstablishes()
     {
         using var bench = new TcpBench();
-        var options = TcpBench.Plain with { WindowScaling = true, Timestamps = true, ReceiveBufferSize = 200_000 };
+        var options = TcpBench.Plain with { WindowScaling = true, Timestamps = true, ReceiveBufferSize = 200_000, MaxReceiveBufferSize = 200_000 };
         TcpConnection c = bench.NewConnection(options);
         var synOptions = new TcpOptions { Mss = 1460, WindowScale = 7, SackPermitted = true, Timestamp = new TcpTimestamp(777, 0) };
         Assert.True(c.AcceptSyn(TcpBench.Segment(PeerIss, 0, TcpFlags.Syn, 65535, synOptions), null, Iss, bench.Now, timestampOffset: 100));

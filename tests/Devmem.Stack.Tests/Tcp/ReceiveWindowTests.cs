@@ -106,7 +106,7 @@ public class ReceiveWindowTests
     public void ScaledWindows_AreShiftedBothWays()
     {
         using var bench = new TcpBench();
-        var options = TcpBench.Plain with { WindowScaling = true, ReceiveBufferSize = 1 << 20 };
+        var options = TcpBench.Plain with { WindowScaling = true, ReceiveBufferSize = 1 << 20, MaxReceiveBufferSize = 1 << 20 };
         TcpConnection c = bench.NewConnection(options);
         c.Connect(Iss);
         SentSegment syn = bench.Single(c);

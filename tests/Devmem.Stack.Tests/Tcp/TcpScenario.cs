@@ -29,10 +29,15 @@ internal static class TcpScenario
     }
 
     /// <summary>Passive open from a crafted SYN; returns the connection ESTABLISHED with nothing pending.</summary>
-    public static TcpConnection EstablishPassive(TcpBench bench, TcpConnectionOptions? options = null, ushort peerWindow = 20000)
+    public static TcpConnection EstablishPassive(TcpBench bench, TcpConnectionOptions? options = null, ushort peerWindow = 20000, TcpOptions peerOptions = default)
     {
         TcpConnection connection = bench.NewConnection(options);
-        Assert.True(connection.AcceptSyn(TcpBench.Segment(PeerIss, 0, TcpFlags.Syn, peerWindow, new TcpOptions { Mss = 1000, SackPermitted = true }), null, Iss, bench.Now));
+        if (peerOptions.IsEmpty)
+        {
+            peerOptions = new TcpOptions { Mss = 1000, SackPermitted = true };
+        }
+
+        Assert.True(connection.AcceptSyn(TcpBench.Segment(PeerIss, 0, TcpFlags.Syn, peerWindow, peerOptions), null, Iss, bench.Now));
         SentSegment synAck = bench.Single(connection);
         Assert.Equal(TcpFlags.Syn | TcpFlags.Ack, synAck.Flags);
         bench.Deliver(connection, TcpBench.Segment(PeerIss + 1, Iss + 1, TcpFlags.Ack, peerWindow));
