@@ -112,7 +112,7 @@ internal sealed class EngineConnection
     public bool IsOrphaned => Socket is null || _closedByApplication;
 
     /// <summary>close(2): FIN after the buffered data, or RST when received data was never read (as Linux does).</summary>
-    public void CloseFromApplication()
+    public void CloseFromApplication(bool abort = false)
     {
         _closedByApplication = true;
         if (_send is { } send)
@@ -121,7 +121,7 @@ internal sealed class EngineConnection
             send.TrySetException(SocketErrors.For(Errno.ECONNABORTED, RemoteName));
         }
 
-        if (Tcp.Receiver.QueuedBytes > 0)
+        if (abort || Tcp.Receiver.QueuedBytes > 0)
         {
             Tcp.Abort();
         }

@@ -114,6 +114,42 @@ public sealed class EngineTcpSocket : IDisposable
         }
     }
 
+    /// <summary>
+    /// close(2) with SO_LINGER set to zero: an RST at once instead of a FIN, buffered data discarded, held
+    /// tokens released (ECONNRESET for the peer).
+    /// </summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _engine.Post(() => _engine.CloseSocket(_connection, abort: true));
+        }
+    }
+
+    /// <summary>TCP_NODELAY: short segments go without waiting for outstanding data to be acknowledged.</summary>
+    public void SetNoDelay(bool enabled) => SetOption(tcp => tcp.NoDelay = enabled);
+
+    /// <summary>TCP_CORK: only full segments go until uncorked (a partial one waits 200 ms at most).</summary>
+    public void SetCork(bool enabled) => SetOption(tcp => tcp.Cork = enabled);
+
+    /// <summary>TCP_USER_TIMEOUT (RFC 5482): unacknowledged data older than this ends the connection with ETIMEDOUT; zero for none.</summary>
+    public void SetUserTimeout(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        SetOption(tcp => tcp.UserTimeout = timeout);
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{LocalEndPoint} -> {RemoteEndPoint} ({State})";
+
+    // Options belong to the loop thread like the rest of TCP; the change takes effect on its next turn.
+    private void SetOption(Action<TcpConnection> change)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ObjectDisposedException.ThrowIf(!_engine.Post(() =>
+        {
+            change(_connection.Tcp);
+            _engine.Touch(_connection);
+        }), _engine);
+    }
 }

@@ -73,9 +73,9 @@ public sealed partial class UserSpaceEngine
     }
 
     /// <summary>Loop thread: the application disposed the socket; the connection closes in its own time.</summary>
-    internal void CloseSocket(EngineConnection connection)
+    internal void CloseSocket(EngineConnection connection, bool abort = false)
     {
-        connection.CloseFromApplication();
+        connection.CloseFromApplication(abort);
         _finished.Remove(connection);
         Touch(connection);
     }

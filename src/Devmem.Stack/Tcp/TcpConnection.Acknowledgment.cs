@@ -109,6 +109,7 @@ public sealed partial class TcpConnection
 
         _sndUna = ack;
         _sndNxt = SeqNumber.Max(_sndNxt, _sndUna);
+        _progressAt = now;
         AdvanceScoreboard();
         SampleRtt(segment, ack, now);
         _rtt.ResetBackoff();

@@ -84,6 +84,7 @@ public sealed partial class TcpConnection
         }
 
         UpdatePersistTimer(now);
+        UpdateCorkTimer(now);
         header = default;
         return false;
     }
@@ -211,6 +212,9 @@ public sealed partial class TcpConnection
         if (length > 0 && offset + length == _sendBuffer.Length)
         {
             flags |= TcpFlags.Psh;
+
+            // The ceiling let this partial segment go; the cork holds the next one again.
+            _corkExpired = false;
         }
 
         header = BuildHeader(seq, flags, options);
@@ -279,7 +283,7 @@ public sealed partial class TcpConnection
         {
             // A short segment goes when nothing is outstanding (or with NoDelay), and only if it empties the
             // buffer or fills at least half the largest window the peer has offered.
-            bool idle = _sndNxt == _sndUna || _options.NoDelay;
+            bool idle = (_sndNxt == _sndUna || NoDelay) && !CorkHolds;
             if (!idle || (length != unsent && length < _maxSndWnd / 2))
             {
                 length = 0;
@@ -309,6 +313,12 @@ public sealed partial class TcpConnection
         if (_retransmitAt == Never)
         {
             _retransmitAt = now + _rtt.Rto;
+        }
+
+        if (!retransmission && seq == _sndUna)
+        {
+            // A new flight: its age, for the user timeout, counts from here.
+            _progressAt = now;
         }
 
         if (!retransmission)

@@ -58,6 +58,7 @@ public sealed partial class TcpConnection
         }
 
         long at = Math.Min(Math.Min(Math.Min(_retransmitAt, _tailProbeAt), _persistAt), Math.Min(_keepaliveAt, _timeWaitAt));
+        at = Math.Min(at, Math.Min(_corkAt, UserTimeoutAt));
         return CanSendAck ? Math.Min(at, _acks.Deadline) : at;
     }
 
@@ -85,6 +86,11 @@ public sealed partial class TcpConnection
         if (_timeWaitAt <= now)
         {
             EnterClosed(Errno.None);
+            return;
+        }
+
+        if (!RunOptionTimers(now))
+        {
             return;
         }
 
@@ -213,6 +219,7 @@ public sealed partial class TcpConnection
 
     private void StopTimers()
     {
+        _corkAt = Never;
         _retransmitAt = Never;
         _tailProbeAt = Never;
         _persistAt = Never;

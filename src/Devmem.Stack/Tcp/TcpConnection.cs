@@ -94,6 +94,8 @@ public sealed partial class TcpConnection
         _congestion = CongestionControl.Create(_options.CongestionControl, _options.DefaultSendMss);
         _scoreboard = new SackScoreboard(_options.SackScoreboardRanges);
         _sndMss = _options.DefaultSendMss;
+        NoDelay = _options.NoDelay;
+        UserTimeout = _options.UserTimeout;
     }
 
     /// <summary>The connection's identity: our address and port, the peer's.</summary>

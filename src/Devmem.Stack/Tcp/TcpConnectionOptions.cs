@@ -94,6 +94,12 @@ public sealed record TcpConnectionOptions
     /// <summary>Unanswered keepalive probes before the connection is given up.</summary>
     public int KeepAliveProbes { get; init; } = 9;
 
+    /// <summary>
+    /// TCP_USER_TIMEOUT (RFC 5482): how long sent data may stay unacknowledged before the connection gives up
+    /// with ETIMEDOUT, whatever the retransmission count; zero leaves it to <see cref="MaxRetransmissions"/>.
+    /// </summary>
+    public TimeSpan UserTimeout { get; init; }
+
     /// <summary>Most skbs held out of order; the byte cap is the receive buffer less one MSS.</summary>
     public int OutOfOrderSegments { get; init; } = 256;
 
@@ -127,6 +133,7 @@ public sealed record TcpConnectionOptions
         Check(MaxRetransmissions > 0 && MaxSynRetransmissions > 0, nameof(MaxRetransmissions), "positive");
         Check(TimeWaitDuration >= TimeSpan.Zero, nameof(TimeWaitDuration), "zero or more");
         Check(KeepAliveIdle > TimeSpan.Zero && KeepAliveInterval > TimeSpan.Zero && KeepAliveProbes > 0, nameof(KeepAliveIdle), "positive");
+        Check(UserTimeout >= TimeSpan.Zero, nameof(UserTimeout), "zero or more");
         Check(OutOfOrderSegments > 0, nameof(OutOfOrderSegments), "positive");
         Check(ChallengeAcksPerSecond > 0, nameof(ChallengeAcksPerSecond), "positive");
         Check(Enum.IsDefined(CongestionControl), nameof(CongestionControl), "a defined algorithm");

@@ -36,6 +36,29 @@ public sealed class EngineErrorTests
     }
 
     [Fact]
+    public async Task Abort_ResetsThePeerAtOnce_EvenWithNothingUnread()
+    {
+        using var pair = new EnginePair(ipv6: false);
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using (EngineTcpListener listener = pair.B.Listen(EnginePair.SteeredPort))
+        {
+            Task<EngineTcpSocket> accepting = listener.AcceptAsync(cancellationToken).AsTask();
+            using EngineTcpSocket client = await pair.A.ConnectAsync(pair.Server(EnginePair.SteeredPort), cancellationToken);
+            using EngineTcpSocket server = await accepting;
+            client.SetNoDelay(true);
+            client.SetUserTimeout(TimeSpan.FromSeconds(30));
+
+            // SO_LINGER {on, 0} then close(2): RST instead of FIN.
+            server.Abort();
+            var reset = await Assert.ThrowsAsync<DevmemException>(() => client.Closed.WaitAsync(Timeout, cancellationToken));
+            Assert.Equal(Errno.ECONNRESET, reset.Errno);
+            Assert.Throws<ObjectDisposedException>(() => server.SetCork(true));
+        }
+
+        pair.DisposeAndAssertNoLeaks();
+    }
+
+    [Fact]
     public async Task CloseWithUnreadData_ResetsThePeer()
     {
         using var pair = new EnginePair(ipv6: false);
