@@ -91,9 +91,8 @@ public sealed partial class UserSpaceEngine : IDisposable, IAsyncDisposable
     /// </summary>
     public EngineTcpListener Listen(ushort port) => Invoke(() =>
     {
-        // One listener serves both families, so it announces the MSS that fits an IPv6 packet: 20 bytes
-        // less than IPv4 could carry, rather than segments an IPv6 peer could not send.
-        TcpListener tcp = _demux.Listen(Ipv6Address.Unspecified, port, _backlog, _backlog, OptionsFor(IpVersion.V6));
+        // One listener serves both families; each peer is offered the MSS that fits its family's packets.
+        TcpListener tcp = _demux.Listen(Ipv6Address.Unspecified, port, _backlog, _backlog, OptionsFor(IpVersion.V6), OptionsFor(IpVersion.V4));
         var listener = new EngineTcpListener(this, tcp);
         _listeners.Add(port, listener);
         return listener;

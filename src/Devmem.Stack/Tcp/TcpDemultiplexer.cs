@@ -39,9 +39,10 @@ public sealed class TcpDemultiplexer
     /// listen(2): a listener on <paramref name="localAddress"/> (unspecified: any) and
     /// <paramref name="localPort"/>. Throws <see cref="DevmemException"/> EADDRINUSE when one is there.
     /// </summary>
-    public TcpListener Listen(Ipv6Address localAddress, ushort localPort, int synBacklog, int acceptBacklog, TcpConnectionOptions? options = null)
+    public TcpListener Listen(Ipv6Address localAddress, ushort localPort, int synBacklog, int acceptBacklog, TcpConnectionOptions? options = null,
+        TcpConnectionOptions? ipv4Options = null)
     {
-        var listener = new TcpListener(localAddress, localPort, synBacklog, acceptBacklog, options);
+        var listener = new TcpListener(localAddress, localPort, synBacklog, acceptBacklog, options, ipv4Options);
         if (!_listeners.TryAdd((localAddress, localPort), listener))
         {
             throw new DevmemException(Errno.EADDRINUSE, $"a listener on port {localPort} exists; close it first");

@@ -18,6 +18,7 @@ public sealed class TcpListener
 {
     private readonly Queue<TcpConnection> _acceptQueue;
     private readonly TcpConnectionOptions _options;
+    private readonly TcpConnectionOptions _ipv4Options;
 
     // When a SYN last found the SYN queue full: cookies are checked only while ones sent may still be valid
     // (Linux's tcp_synq_no_recent_overflow), so an ACK to the listener is not a cookie oracle otherwise.
@@ -28,7 +29,12 @@ public sealed class TcpListener
     /// <param name="synQueueLimit">Most connections in SYN-RECEIVED at once.</param>
     /// <param name="acceptQueueLimit">Most established connections waiting for <see cref="TryAccept"/> (listen(2)'s backlog).</param>
     /// <param name="options">Options of the connections it creates.</param>
-    public TcpListener(Ipv6Address localAddress, ushort localPort, int synQueueLimit, int acceptQueueLimit, TcpConnectionOptions? options = null)
+    /// <param name="ipv4Options">
+    /// Options of the connections from IPv4 peers when they differ (an MSS 20 bytes larger, since the IPv4
+    /// header is 20 bytes smaller: each family announces what fits its own packets, as Linux does).
+    /// </param>
+    public TcpListener(Ipv6Address localAddress, ushort localPort, int synQueueLimit, int acceptQueueLimit, TcpConnectionOptions? options = null,
+        TcpConnectionOptions? ipv4Options = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(synQueueLimit);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(acceptQueueLimit);
@@ -38,6 +44,8 @@ public sealed class TcpListener
         AcceptQueueLimit = acceptQueueLimit;
         _options = options ?? TcpConnectionOptions.Default;
         _options.Validate();
+        _ipv4Options = ipv4Options ?? _options;
+        _ipv4Options.Validate();
         _acceptQueue = new Queue<TcpConnection>(acceptQueueLimit);
     }
 
@@ -115,7 +123,7 @@ public sealed class TcpListener
         {
             _lastOverflow = now;
             Counters.Drop(TcpDropReason.SynQueueFull);
-            if (_options.SynCookies)
+            if (OptionsFor(tuple).SynCookies)
             {
                 Counters.SynCookiesSent++;
                 reply = CookieSynAck(tuple, segment, now, cookies);
@@ -123,7 +131,7 @@ public sealed class TcpListener
         }
         else
         {
-            var connection = new TcpConnection(tuple, new DevmemReceiver(), _options);
+            var connection = new TcpConnection(tuple, new DevmemReceiver(), OptionsFor(tuple));
             connection.AcceptSyn(segment, payload, isn.Next(tuple, now), now, isn.TimestampOffset(tuple));
             connection.Listener = this;
             SynQueueCount++;
@@ -138,7 +146,8 @@ public sealed class TcpListener
     // nothing else survives until the final ACK.
     private TcpHeader CookieSynAck(in TcpFourTuple tuple, in TcpHeader syn, long now, SynCookies cookies)
     {
-        int mss = Math.Min(syn.Options.Mss ?? _options.DefaultSendMss, _options.Mss);
+        TcpConnectionOptions options = OptionsFor(tuple);
+        int mss = Math.Min(syn.Options.Mss ?? options.DefaultSendMss, options.Mss);
         return new TcpHeader
         {
             SourcePort = syn.DestinationPort,
@@ -146,8 +155,8 @@ public sealed class TcpListener
             SequenceNumber = cookies.Create(tuple, syn.SequenceNumber, mss, now),
             AcknowledgmentNumber = unchecked(syn.SequenceNumber + 1),
             Flags = TcpFlags.Syn | TcpFlags.Ack,
-            Window = (ushort)Math.Min(_options.ReceiveBufferSize, ushort.MaxValue),
-            Options = new TcpOptions { Mss = (ushort)_options.Mss },
+            Window = (ushort)Math.Min(options.ReceiveBufferSize, ushort.MaxValue),
+            Options = new TcpOptions { Mss = (ushort)options.Mss },
         };
     }
 
@@ -156,7 +165,8 @@ public sealed class TcpListener
         uint cookie = unchecked(ack.AcknowledgmentNumber - 1);
         uint peerIsn = unchecked(ack.SequenceNumber - 1);
         bool recentOverflow = _lastOverflow != long.MinValue && now - _lastOverflow <= SynCookies.ValidTicks * SynCookies.TickMicroseconds;
-        if (!_options.SynCookies || !recentOverflow || IsAcceptQueueFull)
+        TcpConnectionOptions options = OptionsFor(tuple);
+        if (!options.SynCookies || !recentOverflow || IsAcceptQueueFull)
         {
             return null;
         }
@@ -168,12 +178,14 @@ public sealed class TcpListener
         }
 
         Counters.SynCookiesValidated++;
-        var connection = new TcpConnection(tuple, new DevmemReceiver(), _options);
+        var connection = new TcpConnection(tuple, new DevmemReceiver(), options);
         connection.RestoreFromCookie(ack, cookie, mss, now, isn.TimestampOffset(tuple));
         connection.Listener = this;
         SynQueueCount++;
         return connection;
     }
+
+    private TcpConnectionOptions OptionsFor(in TcpFourTuple tuple) => tuple.RemoteAddress.IsIPv4Mapped ? _ipv4Options : _options;
 
     /// <summary>
     /// Whether a segment for a connection still in the SYN queue must be ignored: it would complete the

@@ -107,6 +107,20 @@ public class DemultiplexerTests
     }
 
     [Fact]
+    public void Listener_OffersEachFamilyTheMssThatFitsItsPackets()
+    {
+        using var bench = new TcpBench();
+        var demux = new TcpDemultiplexer();
+        demux.Listen(Ipv6Address.Unspecified, 80, 4, 4, TcpBench.Plain with { Mss = 1440 }, TcpBench.Plain with { Mss = 1460 });
+        TcpConnection v4 = bench.Track(demux.Process(FromPeer(40000), Syn(40000), null, bench.Now, out _)!);
+        var v6Tuple = new TcpFourTuple(Ipv6Address.Parse("fd00::1", null), 80, Ipv6Address.Parse("fd00::2", null), 40001);
+        TcpConnection v6 = bench.Track(demux.Process(v6Tuple, Syn(40001), null, bench.Now, out _)!);
+        Assert.Equal((ushort)1460, bench.Single(v4).Header.Options.Mss);
+        Assert.Equal((ushort)1440, bench.Single(v6).Header.Options.Mss);
+        bench.CloseAndAssertNoLeaks();
+    }
+
+    [Fact]
     public void Listener_AnswersAnAckWithRst_AndIgnoresAnRst()
     {
         using var bench = new TcpBench();
