@@ -92,6 +92,7 @@ public sealed partial class TcpConnection
         _challengeAcks = new ChallengeAckLimiter(_options.ChallengeAcksPerSecond);
         _rtt = new RttEstimator(_options.InitialRto, _options.MinRto, _options.MaxRto);
         _congestion = CongestionControl.Create(_options.CongestionControl, _options.DefaultSendMss);
+        _congestion.InitialWindowSegments = _options.InitialWindowSegments;
         _scoreboard = new SackScoreboard(_options.SackScoreboardRanges);
         _sndMss = _options.DefaultSendMss;
         NoDelay = _options.NoDelay;

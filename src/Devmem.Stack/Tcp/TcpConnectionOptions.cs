@@ -112,6 +112,9 @@ public sealed record TcpConnectionOptions
     /// </summary>
     public bool SynCookies { get; init; } = true;
 
+    /// <summary>Segments in the initial congestion window: 10 (RFC 6928, Linux), or 0 for RFC 5681's 2 to 4.</summary>
+    public int InitialWindowSegments { get; init; } = 10;
+
     /// <summary>The congestion controller (Linux's <c>TCP_CONGESTION</c>): CUBIC unless chosen otherwise.</summary>
     public CongestionControlAlgorithm CongestionControl { get; init; } = CongestionControlAlgorithm.Cubic;
 
@@ -137,6 +140,7 @@ public sealed record TcpConnectionOptions
         Check(OutOfOrderSegments > 0, nameof(OutOfOrderSegments), "positive");
         Check(ChallengeAcksPerSecond > 0, nameof(ChallengeAcksPerSecond), "positive");
         Check(Enum.IsDefined(CongestionControl), nameof(CongestionControl), "a defined algorithm");
+        Check(InitialWindowSegments is >= 0 and <= 100, nameof(InitialWindowSegments), "between 0 and 100");
         Check(SackScoreboardRanges > 0, nameof(SackScoreboardRanges), "positive");
     }
 

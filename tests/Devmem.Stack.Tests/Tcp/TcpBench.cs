@@ -54,8 +54,10 @@ internal sealed class TcpBench : IDisposable
         Timestamps = false,
         SackPermitted = true,
 
-        // The figures these tests check are RFC 5681's and RFC 6298's: NewReno windows and a 1 s minimum RTO.
+        // The figures these tests check are RFC 5681's and RFC 6298's: NewReno windows from eq. 1's initial
+        // window, and a 1 s minimum RTO.
         CongestionControl = CongestionControlAlgorithm.NewReno,
+        InitialWindowSegments = 0,
         MinRto = TimeSpan.FromSeconds(1),
     };
 

@@ -35,18 +35,28 @@ public abstract class CongestionControl
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "unknown congestion control algorithm"),
     };
 
-    /// <summary>Starts over with a new MSS (known once the handshake is done): RFC 5681 §3.1 eq. 1's initial window.</summary>
+    /// <summary>
+    /// Segments in the initial window: 10 as RFC 6928 and Linux have it, or 0 for RFC 5681 §3.1 eq. 1's
+    /// 2 to 4 segments. Applies from the next <see cref="Reset"/>.
+    /// </summary>
+    public int InitialWindowSegments { get; set; } = 10;
+
+    /// <summary>Starts over with a new MSS (known once the handshake is done), at the initial window.</summary>
     public virtual void Reset(int smss)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(smss);
         Smss = smss;
-        Window = smss > 2190 ? 2 * smss : smss > 1095 ? 3 * smss : 4 * smss;
+        Window = InitialWindowSegments > 0
+            ? Math.Min(InitialWindowSegments * smss, Math.Max(2 * smss, 14_600)) // RFC 6928 §2
+            : smss > 2190 ? 2 * smss : smss > 1095 ? 3 * smss : 4 * smss;    // RFC 5681 eq. 1
         SlowStartThreshold = MaxWindow;
     }
 
     /// <summary>
     /// An ACK outside loss recovery advanced SND.UNA by <paramref name="bytesAcked"/>: slow start below
-    /// ssthresh (RFC 5681 eq. 2, at most one SMSS per ACK), congestion avoidance at or above it.
+    /// ssthresh, counting bytes up to 2·SMSS per ACK (RFC 3465 §2.3's L = 2, so a delayed ACK of two
+    /// segments still doubles the window per round trip, as Linux's per-segment count does), congestion
+    /// avoidance at or above it.
     /// </summary>
     /// <param name="bytesAcked">Sequence space newly acknowledged.</param>
     /// <param name="now">Microseconds on the connection's clock.</param>
@@ -60,7 +70,7 @@ public abstract class CongestionControl
 
         if (InSlowStart)
         {
-            Window = Math.Min(Window + Math.Min(bytesAcked, Smss), MaxWindow);
+            Window = Math.Min(Window + Math.Min(bytesAcked, 2 * Smss), MaxWindow);
             return;
         }
 
