@@ -66,9 +66,10 @@ public sealed partial class TcpConnection
     // RFC 8985 §7.3: the probe is one new segment if the peer's window allows, else the last segment again.
     private bool TrySendTailProbe(long now, Span<byte> payloadBuffer, out Wire.TcpHeader header, out int length)
     {
-        _tailProbeDue = false;
+        // Still due while new data is tried, so TailProbeAllowance lets it past a full cwnd.
         SeqNumber seq = _sndNxt;
         bool sent = TrySendData(now, payloadBuffer, out header, out length);
+        _tailProbeDue = false;
         if (!sent)
         {
             seq = SeqNumber.Max(_sndUna, _sndMax - MaxPayload(now, payloadBuffer));
@@ -82,6 +83,9 @@ public sealed partial class TcpConnection
             _tailProbeSeq = seq;
             _tailProbeEnd = _sndMax;
             _retransmitAt = now + _rtt.Rto;
+
+            // One probe at a time (RFC 8985 §7.3): sending it must not have armed the next.
+            _tailProbeAt = Never;
         }
 
         return sent;
