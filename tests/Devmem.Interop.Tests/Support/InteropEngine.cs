@@ -47,6 +47,10 @@ internal sealed class InteropEngine : IDisposable
                 MacAddress = new MacAddress(0x02_00_00_00_77_02),
                 Ipv4 = new Ipv4InterfaceAddress(Ipv4Address.FromIPAddress(EngineIpv4), 24),
                 Ipv6Addresses = [new Ipv6InterfaceAddress(Ipv6Address.FromIPAddress(EngineIpv6), 64)],
+
+                // The kernel's side routes for peers behind it (a client namespace beyond a router namespace).
+                Ipv4Gateway = Ipv4Address.FromIPAddress(KernelIpv4),
+                Ipv6Gateway = Ipv6Address.FromIPAddress(KernelIpv6),
             },
         });
         Engine.ConfigureNic(nic =>
