@@ -32,7 +32,8 @@ internal sealed class InteropEngine : IDisposable
     private bool _disposed;
 
     /// <param name="link">The link; disposed after the engine.</param>
-    public InteropEngine(ILink link)
+    /// <param name="backlog">The engine's listen backlog (handshakes in progress, and connections not yet accepted).</param>
+    public InteropEngine(ILink link, int backlog = 128)
     {
         _leaks = MemoryLeakScope.Begin(nameof(InteropEngine));
         _linkOwner = (IDisposable)link;
@@ -42,11 +43,16 @@ internal sealed class InteropEngine : IDisposable
         Engine = new UserSpaceEngine(new UserSpaceEngineOptions
         {
             Link = link,
+            Backlog = backlog,
             Interface = new IpInterfaceOptions
             {
                 MacAddress = new MacAddress(0x02_00_00_00_77_02),
                 Ipv4 = new Ipv4InterfaceAddress(Ipv4Address.FromIPAddress(EngineIpv4), 24),
                 Ipv6Addresses = [new Ipv6InterfaceAddress(Ipv6Address.FromIPAddress(EngineIpv6), 64)],
+
+                // The kernel's side routes for peers behind it (a client namespace beyond a router namespace).
+                Ipv4Gateway = Ipv4Address.FromIPAddress(KernelIpv4),
+                Ipv6Gateway = Ipv6Address.FromIPAddress(KernelIpv6),
             },
         });
         Engine.ConfigureNic(nic =>

@@ -13,11 +13,11 @@ internal sealed class TapEnvironment : IDisposable
 {
     public const string Device = "dmtap0";
 
-    private TapEnvironment(InteropNamespace ns, TapLink tap, ILink link)
+    private TapEnvironment(InteropNamespace ns, TapLink tap, ILink link, int backlog)
     {
         Namespace = ns;
         Tap = tap;
-        Engine = new InteropEngine(link);
+        Engine = new InteropEngine(link, backlog);
     }
 
     public InteropNamespace Namespace { get; }
@@ -28,7 +28,8 @@ internal sealed class TapEnvironment : IDisposable
 
     /// <param name="options">The TAP; <see cref="Device"/> with offloads when null.</param>
     /// <param name="decorate">Wraps the TAP before the engine gets it (a capture); it must own the TAP.</param>
-    public static TapEnvironment Create(TapLinkOptions? options = null, Func<TapLink, ILink>? decorate = null)
+    /// <param name="backlog">The engine's listen backlog.</param>
+    public static TapEnvironment Create(TapLinkOptions? options = null, Func<TapLink, ILink>? decorate = null, int backlog = 128)
     {
         InteropNamespace ns = InteropNamespace.Create();
         TapLink? tap = null;
@@ -36,7 +37,7 @@ internal sealed class TapEnvironment : IDisposable
         {
             tap = ns.Run(() => TapLink.Open(options ?? new TapLinkOptions { Name = Device }));
             InteropEngine.ConfigureKernelSide(ns, tap.Name);
-            return new TapEnvironment(ns, tap, decorate?.Invoke(tap) ?? tap);
+            return new TapEnvironment(ns, tap, decorate?.Invoke(tap) ?? tap, backlog);
         }
         catch
         {
