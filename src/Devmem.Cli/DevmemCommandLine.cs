@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Devmem.Cli.Demo;
+using Devmem.Cli.Hosting;
 
 namespace Devmem.Cli;
 
@@ -9,6 +11,8 @@ internal static class DevmemCommandLine
     public static RootCommand Build()
     {
         var root = new RootCommand("devmem: device-memory TCP for .NET, and the kernel's netdev and ethtool views of the devices it uses.");
+        root.Options.Add(CliLogging.LevelOption);
+        root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(NetdevCommands.Build());
         root.Subcommands.Add(EthtoolCommands.Build());
         return root;
