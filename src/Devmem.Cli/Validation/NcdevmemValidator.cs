@@ -10,8 +10,8 @@ namespace Devmem.Cli.Validation;
 /// </summary>
 /// <remarks>
 /// <c>seed</c> is a byte, as ncdevmem's <c>unsigned char</c> is: for N above 255 it wraps to 0 by itself and
-/// the reset never fires, and for N = 1 it counts through 255 before wrapping. Reproducing that keeps a
-/// stream produced for ncdevmem valid here and the other way round.
+/// the reset never fires, and for N = 1 it counts through 255 before wrapping, after which every byte is a
+/// newline. Reproducing that keeps a stream produced for ncdevmem valid here and the other way round.
 /// </remarks>
 internal sealed class NcdevmemValidator
 {
