@@ -8,6 +8,9 @@ internal static class Program
     /// System.CommandLine's own Ctrl+C handling is off: the long-running commands take SIGINT and SIGTERM
     /// themselves (<see cref="Hosting.TerminationSignals"/>) to close connections and check leaks before exiting.
     /// </remarks>
-    public static int Main(string[] args) =>
-        DevmemCommandLine.Build().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = null });
+    public static int Main(string[] args) => Run(args, links: null);
+
+    /// <summary>Runs with <paramref name="links"/> resolving <c>-f IFNAME</c> (the machine's interfaces when null).</summary>
+    internal static int Run(string[] args, Links.ILinkOpener? links) =>
+        DevmemCommandLine.Build(links).Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = null });
 }

@@ -53,7 +53,7 @@ internal static class DemoCommand
 
             if (parse.GetValue(json))
             {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, DemoJsonContext.Default.DemoReport)).ConfigureAwait(false);
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, TransferJsonContext.Default.DemoReport)).ConfigureAwait(false);
             }
             else
             {

@@ -50,7 +50,10 @@ internal sealed class MemoryLinkTestbed : IDisposable
         int rxQueues = 0;
         Receiver.ConfigureNic(nic => rxQueues = nic.RxQueueCount);
         (DevmemQueue, int count) = DevmemNicSetup.DefaultQueues(rxQueues);
-        DevmemNicSetup.BindQueues(Receiver, Binding, DevmemQueue, count, configureRss: true);
+        if (options.BindDevmemQueue)
+        {
+            DevmemNicSetup.BindQueues(Receiver, Binding, DevmemQueue, count, configureRss: true);
+        }
     }
 
     public UserSpaceEngine Sender { get; }
@@ -64,7 +67,7 @@ internal sealed class MemoryLinkTestbed : IDisposable
 
     public IPAddress ReceiverAddress { get; }
 
-    /// <summary>The receive queue bound to the dma-buf.</summary>
+    /// <summary>The receive queue bound to the dma-buf (ncdevmem's default: the last one).</summary>
     public int DevmemQueue { get; }
 
     /// <summary>The sender's side of the wire, which counts its retransmissions.</summary>

@@ -14,6 +14,12 @@ internal sealed record TestbedOptions
     /// <summary>Faults on the wire, both directions (the way back with the next seed); null: a clean wire.</summary>
     public FaultInjectorOptions? Faults { get; init; }
 
+    /// <summary>
+    /// Bind the receiver's last queue to the dma-buf with RSS over the others (demo, serve); false leaves the
+    /// NIC as it starts, for a command that does ncdevmem's set-up itself.
+    /// </summary>
+    public bool BindDevmemQueue { get; init; } = true;
+
     /// <summary>Size of the receiver's dma-buf.</summary>
     public long DmaBufBytes { get; init; } = DefaultDmaBufBytes;
 }

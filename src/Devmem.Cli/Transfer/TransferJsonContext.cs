@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
+using Devmem.Cli.Demo;
+using Devmem.Cli.Ncdevmem;
 
-namespace Devmem.Cli.Demo;
+namespace Devmem.Cli.Transfer;
 
 /// <summary>
 /// Source-generated JSON of the transfer reports (demo, ncdevmem, serve). snake_case, unlike the netdev
@@ -8,4 +10,5 @@ namespace Devmem.Cli.Demo;
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(DemoReport))]
-internal sealed partial class DemoJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(NcdevmemReport))]
+internal sealed partial class TransferJsonContext : JsonSerializerContext;

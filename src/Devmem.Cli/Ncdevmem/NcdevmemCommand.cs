@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Devmem.Cli.Hosting;
+using Devmem.Cli.Links;
+using Devmem.Cli.Transfer;
+using Devmem.Uapi;
+
+namespace Devmem.Cli.Ncdevmem;
+
+/// <summary>
+/// ncdevmem's command line as the root command's options, unchanged after the program name:
+/// <c>devmem -l -s ADDR -p PORT -v 7 -f IFNAME</c> serves, <c>devmem -s ADDR -c ADDR -p PORT -f IFNAME -z N</c>
+/// sends stdin. Missing arguments are reported in ncdevmem's words, in its order (-s, -p, -f).
+/// </summary>
+internal static class NcdevmemCommand
+{
+    private const string Prefix = "ncdevmem";
+
+    /// <summary>Adds ncdevmem's options to <paramref name="root"/> and makes them its action.</summary>
+    public static void AddTo(RootCommand root, ILinkOpener opener)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(opener);
+        Option<bool> server = new("-l") { Description = "Server: receive into device memory (ncdevmem -l)." };
+        Option<string?> serverAddress = new("-s") { Description = "The server's address." };
+        Option<string?> clientAddress = new("-c") { Description = "The client's address (this engine's, when sending)." };
+        Option<string?> port = new("-p") { Description = "The server's port." };
+        Option<long> validation = new("-v") { Description = "Check ncdevmem's pattern with period N (7: 01..06 0A); 0 prints the bytes." };
+        Option<int?> queues = new("-q") { Description = "How many RX queues to bind (default 1)." };
+        Option<int?> firstQueue = new("-t") { Description = "The first RX queue to bind (default: the last -q queues)." };
+        Option<string?> ifname = new("-f") { Description = "The interface (required)." };
+        Option<int> chunk = new("-z") { Description = "Client: the largest write, in bytes (0: no limit)." };
+        Option<bool> failOnLinear = new("-L") { Description = "Fail on any linear (non device memory) data." };
+        Option<bool> skipNic = new("-n") { Description = "Skip NIC configuration (RSS, flow rule); bind-rx still happens." };
+        Option<string> engine = new("--engine") { Description = "stack (the user-space engine) or kernel.", DefaultValueFactory = _ => "stack" };
+        engine.AcceptOnlyFromAmong("stack", "kernel");
+        Option<bool> sink = new("--sink") { Description = "Count fragments and return tokens without reading the payload." };
+        Option<bool> json = new("--json") { Description = "Print the run's counts as one JSON object on stdout (the stream's bytes are then not printed)." };
+        Option<bool> stats = new("--stats") { Description = "Print the run's counts on stderr at the end." };
+        foreach (Option option in new Option[] { server, serverAddress, clientAddress, port, validation, queues, firstQueue, ifname, chunk, failOnLinear, skipNic, engine, sink, json, stats })
+        {
+            root.Options.Add(option);
+        }
+
+        CommandAction.SetAsync(root, async (parse, cancellationToken) =>
+        {
+            IPAddress serverIp = Address(parse.GetValue(serverAddress), "-s");
+            ushort serverPort = Port(parse.GetValue(port));
+            string interfaceName = parse.GetValue(ifname) ?? throw Missing("-f");
+            if (parse.GetValue(engine) == "kernel")
+            {
+                throw new DevmemException(Errno.EOPNOTSUPP,
+                    "--engine kernel is not wired into devmem yet: it needs a udmabuf dma-buf bound with netdev bind-rx, " +
+                    "NicConfiguration's flow rule and RSS, and a listening kernel socket whose connections are read with " +
+                    "KernelDevmemSocket (the kernel-engine issue); use --engine stack");
+            }
+
+            if (parse.GetValue(sink) && parse.GetValue(validation) != 0)
+            {
+                throw new ArgumentException("-v and --sink exclude each other: --sink never reads the payload");
+            }
+
+            bool isServer = parse.GetValue(server);
+            IPAddress local = isServer ? serverIp : Address(parse.GetValue(clientAddress), "-c");
+            using var host = new EngineHost(opener, interfaceName, local);
+            using var signals = new TerminationSignals(cancellationToken);
+            bool asJson = parse.GetValue(json);
+            NcdevmemReport report;
+            if (isServer)
+            {
+                var run = new NcdevmemServer(host.Engine, host.Binding, new NcdevmemServerOptions
+                {
+                    Address = serverIp,
+                    Port = serverPort,
+                    Validation = parse.GetValue(validation),
+                    QueueCount = parse.GetValue(queues),
+                    FirstQueue = parse.GetValue(firstQueue),
+                    FailOnLinear = parse.GetValue(failOnLinear),
+                    SkipNicConfiguration = parse.GetValue(skipNic),
+                    Sink = parse.GetValue(sink),
+                    TraceCalls = CliLogging.IsDebug(parse),
+                }, Console.Error, asJson ? null : Console.OpenStandardOutput());
+                string? error = await run.RunAsync(signals.Token).ConfigureAwait(false);
+                TeardownReport teardown = host.Teardown();
+                ReceiveCounters c = run.Counters;
+                report = new NcdevmemReport("server", c.Bytes, c.DeviceFragments, c.PageAlignedFragments, c.UnalignedFragments, c.LinearBytes,
+                    c.TokensIssued, c.TokensReturned, run.ValidationErrors, error ?? teardown.LeakReport, teardown.LeakedNetIovs);
+            }
+            else
+            {
+                long sent = await new NcdevmemClient(host.Engine, Console.Error)
+                    .RunAsync(new IPEndPoint(serverIp, serverPort), Console.OpenStandardInput(), parse.GetValue(chunk), signals.Token)
+                    .ConfigureAwait(false);
+                TeardownReport teardown = host.Teardown();
+                report = new NcdevmemReport("client", sent, 0, 0, 0, 0, 0, 0, 0, teardown.LeakReport, teardown.LeakedNetIovs);
+            }
+
+            if (asJson)
+            {
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, TransferJsonContext.Default.NcdevmemReport)).ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(stats))
+            {
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{report.Role}: {report.Bytes} bytes, {report.Frags} frags ({report.PageAlignedFrags} page-aligned), {report.LinearBytes} linear bytes, tokens {report.TokensIssued} issued / {report.TokensReturned} returned, {report.Errors} mismatches, {report.LeakedNetIovs} net_iovs leaked")).ConfigureAwait(false);
+            }
+
+            return report.Error is null && report.LeakedNetIovs == 0 ? 0 : CommandAction.Failure;
+        }, Prefix);
+    }
+
+    private static IPAddress Address(string? text, string option) =>
+        text is null ? throw Missing(option)
+        : IPAddress.TryParse(text, out IPAddress? address) ? address
+        : throw new ArgumentException($"{option} {text} is not an IPv4 or IPv6 address");
+
+    private static ushort Port(string? text) =>
+        text is null ? throw Missing("-p")
+        : ushort.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ushort port) && port != 0 ? port
+        : throw new ArgumentException($"-p {text} is not a port (1..65535)");
+
+    private static ArgumentException Missing(string option) =>
+        new($"Missing {option} argument (devmem --help lists the commands; `devmem demo` runs without an interface)");
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using Devmem.Cli.Transfer;
+using Devmem.Cli.Validation;
+using Devmem.Memory;
+using Devmem.Stack.Sockets;
+
+namespace Devmem.Cli.Ncdevmem;
+
+/// <summary>
+/// ncdevmem's server (<c>-l</c>) on a started user-space engine: binds the devmem queues to the caller's
+/// dma-buf, steers the flow to them, accepts one connection and receives it in device memory until the client
+/// closes, then says <c>ncdevmem: ok</c> with its page-aligned and unaligned frag counts.
+/// </summary>
+/// <remarks>
+/// Messages go to <c>log</c> (ncdevmem's stderr) in ncdevmem's words; without <c>-v</c> the received bytes go
+/// to <c>output</c> (its stdout) in stream order. The caller owns the engine and the binding, so it decides
+/// when to tear down and checks leaks.
+/// </remarks>
+internal sealed class NcdevmemServer
+{
+    private readonly UserSpaceEngine _engine;
+    private readonly DmaBufBinding _binding;
+    private readonly NcdevmemServerOptions _options;
+    private readonly TextWriter _log;
+    private readonly Stream? _output;
+
+    public NcdevmemServer(UserSpaceEngine engine, DmaBufBinding binding, NcdevmemServerOptions options, TextWriter log, Stream? output)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(binding);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
+        _engine = engine;
+        _binding = binding;
+        _options = options;
+        _log = log;
+        _output = output;
+    }
+
+    /// <summary>What was received so far.</summary>
+    public ReceiveCounters Counters { get; } = new();
+
+    /// <summary>Pattern mismatches (with <c>-v</c>).</summary>
+    public int ValidationErrors { get; private set; }
+
+    /// <summary>Sets up the NIC and listens; completes when the port is open, so a client can connect.</summary>
+    public EngineTcpListener Listen()
+    {
+        int rxQueues = 0;
+        _engine.ConfigureNic(nic => rxQueues = nic.RxQueueCount);
+        int count = _options.QueueCount ?? 1;
+        int first = _options.FirstQueue ?? rxQueues - count;
+        DevmemNicSetup.BindQueues(_engine, _binding, first, count, configureRss: !_options.SkipNicConfiguration);
+        if (!_options.SkipNicConfiguration)
+        {
+            DevmemNicSetup.Steer(_engine, _options.Address, _options.Port, first);
+        }
+
+        EngineTcpListener listener = _engine.Listen(_options.Port);
+        _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Waiting or connection on {_options.Address}:{_options.Port}"));
+        return listener;
+    }
+
+    /// <summary>
+    /// Serves one client on <paramref name="listener"/> (from <see cref="Listen"/>): null when every byte arrived
+    /// as it should, else ncdevmem's reason for failing (also printed as <c>ncdevmem: REASON</c>).
+    /// </summary>
+    public async Task<string?> ServeOneAsync(EngineTcpListener listener, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        using EngineTcpSocket socket = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+        _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Got connection from {socket.RemoteEndPoint.Address}:{socket.RemoteEndPoint.Port}"));
+        NcdevmemValidator? validator = _options.Validation > 0 ? new NcdevmemValidator(_options.Validation, _log) : null;
+        var consumer = new DevmemStreamConsumer(_binding.DmaBuf, _binding.Id, new ConsumerOptions
+        {
+            Validator = validator,
+            Sink = _options.Sink,
+            FailOnLinear = _options.FailOnLinear,
+            Output = validator is null && !_options.Sink ? _output : null,
+            Trace = _options.TraceCalls ? new NcdevmemTrace(_log) : null,
+        }, Counters);
+
+        string? error = await consumer.ConsumeAsync(socket.Receiver, cancellationToken).ConfigureAwait(false);
+        ValidationErrors = validator?.Errors ?? 0;
+        _output?.Flush();
+        if (error is not null)
+        {
+            _log.WriteLine($"ncdevmem: {error}");
+            return error;
+        }
+
+        _log.WriteLine("client exited");
+        socket.ShutdownSend();
+        _log.WriteLine("ncdevmem: ok");
+        _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"page_aligned_frags={Counters.PageAlignedFragments}, non_page_aligned_frags={Counters.UnalignedFragments}"));
+        return null;
+    }
+
+    /// <summary>ncdevmem's whole server run: <see cref="Listen"/>, then <see cref="ServeOneAsync"/>.</summary>
+    public async Task<string?> RunAsync(CancellationToken cancellationToken)
+    {
+        using EngineTcpListener listener = Listen();
+        return await ServeOneAsync(listener, cancellationToken).ConfigureAwait(false);
+    }
+}
