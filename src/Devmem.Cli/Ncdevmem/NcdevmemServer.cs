@@ -3,6 +3,7 @@ using Devmem.Cli.Transfer;
 using Devmem.Cli.Validation;
 using Devmem.Memory;
 using Devmem.Stack.Sockets;
+using Devmem.Uapi;
 
 namespace Devmem.Cli.Ncdevmem;
 
@@ -18,6 +19,8 @@ namespace Devmem.Cli.Ncdevmem;
 /// </remarks>
 internal sealed class NcdevmemServer
 {
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
     private readonly UserSpaceEngine _engine;
     private readonly DmaBufBinding _binding;
     private readonly NcdevmemServerOptions _options;
@@ -90,11 +93,26 @@ internal sealed class NcdevmemServer
         }
 
         _log.WriteLine("client exited");
-        socket.ShutdownSend();
         _log.WriteLine("ncdevmem: ok");
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"page_aligned_frags={Counters.PageAlignedFragments}, non_page_aligned_frags={Counters.UnalignedFragments}"));
+        await CloseAsync(socket, cancellationToken).ConfigureAwait(false);
         return null;
+    }
+
+    // Our FIN must reach the client before the caller stops the engine, or the client waits for it forever;
+    // the connection is over once the client acknowledges it (LAST-ACK to CLOSED).
+    private static async Task CloseAsync(EngineTcpSocket socket, CancellationToken cancellationToken)
+    {
+        socket.ShutdownSend();
+        try
+        {
+            await socket.Closed.WaitAsync(CloseTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DevmemException or TimeoutException)
+        {
+            // A client that reset or vanished has what it asked for; the data already validated.
+        }
     }
 
     /// <summary>ncdevmem's whole server run: <see cref="Listen"/>, then <see cref="ServeOneAsync"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Devmem.Cli.Demo;
 using Devmem.Cli.Ncdevmem;
+using Devmem.Cli.Serve;
 
 namespace Devmem.Cli.Transfer;
 
@@ -11,4 +12,5 @@ namespace Devmem.Cli.Transfer;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(DemoReport))]
 [JsonSerializable(typeof(NcdevmemReport))]
+[JsonSerializable(typeof(ServeReport))]
 internal sealed partial class TransferJsonContext : JsonSerializerContext;
