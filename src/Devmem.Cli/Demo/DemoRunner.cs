@@ -51,7 +51,7 @@ internal sealed class DemoRunner
             using EngineTcpSocket client = await testbed.Sender.ConnectAsync(testbed.ReceiverEndPoint(Port), cancellationToken).ConfigureAwait(false);
             using EngineTcpSocket server = await accepting.ConfigureAwait(false);
             var clock = Stopwatch.StartNew();
-            Task<string?> receiving = Task.Run(() => consumer.ConsumeAsync(server.Receiver, cancellationToken), cancellationToken);
+            Task<string?> receiving = Task.Run(() => consumer.ConsumeAsync(new EngineDevmemSource(server.Receiver), cancellationToken), cancellationToken);
             Task sending = SendAsync(client, receiving, cancellationToken);
             error = await receiving.ConfigureAwait(false);
             elapsed = clock.Elapsed;

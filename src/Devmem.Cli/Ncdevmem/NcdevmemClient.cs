@@ -16,8 +16,6 @@ namespace Devmem.Cli.Ncdevmem;
 /// </remarks>
 internal sealed class NcdevmemClient(UserSpaceEngine engine, TextWriter log)
 {
-    private const int ReadSize = 64 * 1024;
-
     /// <summary>
     /// Sends <paramref name="input"/> to <paramref name="server"/> in writes of at most <paramref name="maxChunk"/>
     /// bytes (<c>-z</c>; 0 for no limit); returns the bytes sent.
@@ -26,22 +24,8 @@ internal sealed class NcdevmemClient(UserSpaceEngine engine, TextWriter log)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxChunk);
         using EngineTcpSocket socket = await engine.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[ReadSize];
-        long sent = 0;
-        int read;
-        while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            int chunk = maxChunk == 0 ? read : maxChunk;
-            for (int offset = 0; offset < read; offset += chunk)
-            {
-                await socket.SendAsync(buffer.AsMemory(offset, Math.Min(chunk, read - offset)), cancellationToken).ConfigureAwait(false);
-            }
-
-            sent += read;
-        }
-
+        long sent = await InputChunks.SendAllAsync(input, maxChunk, socket.SendAsync, cancellationToken).ConfigureAwait(false);
         socket.ShutdownSend();
         await DrainAsync(socket, cancellationToken).ConfigureAwait(false);
         log.WriteLine("ncdevmem: tx ok");
@@ -51,7 +35,7 @@ internal sealed class NcdevmemClient(UserSpaceEngine engine, TextWriter log)
     // The server closes once it has everything; reading to its FIN keeps our close from being a reset.
     private static async Task DrainAsync(EngineTcpSocket socket, CancellationToken cancellationToken)
     {
-        var linear = new byte[ReadSize];
+        var linear = new byte[4096];
         var fragments = new DevmemFragment[1];
         while (!(await socket.Receiver.ReceiveAsync(linear, fragments, linear.Length, MessageFlags.None, cancellationToken).ConfigureAwait(false)).IsEndOfStream)
         {

@@ -34,7 +34,7 @@ internal static class NcdevmemCommand
         Option<int> chunk = new("-z") { Description = "Client: the largest write, in bytes (0: no limit)." };
         Option<bool> failOnLinear = new("-L") { Description = "Fail on any linear (non device memory) data." };
         Option<bool> skipNic = new("-n") { Description = "Skip NIC configuration (RSS, flow rule); bind-rx still happens." };
-        Option<string> engine = new("--engine") { Description = "stack (the user-space engine) or kernel.", DefaultValueFactory = _ => "stack" };
+        Option<string> engine = new("--engine") { Description = "stack (the user-space engine, the default) or kernel (Linux's devmem TCP on a NIC that supports it).", DefaultValueFactory = _ => "stack" };
         engine.AcceptOnlyFromAmong("stack", "kernel");
         Option<bool> sink = new("--sink") { Description = "Count fragments and return tokens without reading the payload." };
         Option<bool> json = new("--json") { Description = "Print the run's counts as one JSON object on stdout (the stream's bytes are then not printed)." };
@@ -49,14 +49,6 @@ internal static class NcdevmemCommand
             IPAddress serverIp = Address(parse.GetValue(serverAddress), "-s");
             ushort serverPort = Port(parse.GetValue(port));
             string interfaceName = parse.GetValue(ifname) ?? throw Missing("-f");
-            if (parse.GetValue(engine) == "kernel")
-            {
-                throw new DevmemException(Errno.EOPNOTSUPP,
-                    "--engine kernel is not wired into devmem yet: it needs a udmabuf dma-buf bound with netdev bind-rx, " +
-                    "NicConfiguration's flow rule and RSS, and a listening kernel socket whose connections are read with " +
-                    "KernelDevmemSocket (the kernel-engine issue); use --engine stack");
-            }
-
             if (parse.GetValue(sink) && parse.GetValue(validation) != 0)
             {
                 throw new ArgumentException("-v and --sink exclude each other: --sink never reads the payload");
@@ -64,39 +56,24 @@ internal static class NcdevmemCommand
 
             bool isServer = parse.GetValue(server);
             IPAddress local = isServer ? serverIp : Address(parse.GetValue(clientAddress), "-c");
-            using var host = new EngineHost(opener, interfaceName, local);
-            using var signals = new TerminationSignals(cancellationToken);
             bool asJson = parse.GetValue(json);
-            NcdevmemReport report;
-            if (isServer)
+            var options = new NcdevmemServerOptions
             {
-                var run = new NcdevmemServer(host.Engine, host.Binding, new NcdevmemServerOptions
-                {
-                    Address = serverIp,
-                    Port = serverPort,
-                    Validation = parse.GetValue(validation),
-                    QueueCount = parse.GetValue(queues),
-                    FirstQueue = parse.GetValue(firstQueue),
-                    FailOnLinear = parse.GetValue(failOnLinear),
-                    SkipNicConfiguration = parse.GetValue(skipNic),
-                    Sink = parse.GetValue(sink),
-                    TraceCalls = CliLogging.IsDebug(parse),
-                }, Console.Error, asJson ? null : Console.OpenStandardOutput());
-                string? error = await run.RunAsync(signals.Token).ConfigureAwait(false);
-                TeardownReport teardown = host.Teardown();
-                ReceiveCounters c = run.Counters;
-                report = new NcdevmemReport("server", c.Bytes, c.DeviceFragments, c.PageAlignedFragments, c.UnalignedFragments, c.LinearBytes,
-                    c.TokensIssued, c.TokensReturned, run.ValidationErrors, error ?? teardown.LeakReport, teardown.LeakedNetIovs);
-            }
-            else
-            {
-                long sent = await new NcdevmemClient(host.Engine, Console.Error)
-                    .RunAsync(new IPEndPoint(serverIp, serverPort), Console.OpenStandardInput(), parse.GetValue(chunk), signals.Token)
-                    .ConfigureAwait(false);
-                TeardownReport teardown = host.Teardown();
-                report = new NcdevmemReport("client", sent, 0, 0, 0, 0, 0, 0, 0, teardown.LeakReport, teardown.LeakedNetIovs);
-            }
-
+                Address = serverIp,
+                Port = serverPort,
+                Validation = parse.GetValue(validation),
+                QueueCount = parse.GetValue(queues),
+                FirstQueue = parse.GetValue(firstQueue),
+                FailOnLinear = parse.GetValue(failOnLinear),
+                SkipNicConfiguration = parse.GetValue(skipNic),
+                Sink = parse.GetValue(sink),
+                TraceCalls = CliLogging.IsDebug(parse),
+            };
+            Stream? stdout = asJson ? null : Console.OpenStandardOutput();
+            using var signals = new TerminationSignals(cancellationToken);
+            NcdevmemReport report = parse.GetValue(engine) == "kernel"
+                ? await RunOnKernelAsync(isServer, interfaceName, options, local, parse.GetValue(chunk), stdout, signals.Token).ConfigureAwait(false)
+                : await RunOnStackAsync(isServer, opener, interfaceName, options, local, parse.GetValue(chunk), stdout, signals.Token).ConfigureAwait(false);
             if (asJson)
             {
                 await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, TransferJsonContext.Default.NcdevmemReport)).ConfigureAwait(false);
@@ -111,6 +88,49 @@ internal static class NcdevmemCommand
             return report.Error is null && report.LeakedNetIovs == 0 ? 0 : CommandAction.Failure;
         }, Prefix);
     }
+
+    private static async Task<NcdevmemReport> RunOnStackAsync(bool isServer, ILinkOpener opener, string interfaceName, NcdevmemServerOptions options,
+        IPAddress local, int chunk, Stream? stdout, CancellationToken cancellationToken)
+    {
+        using var host = new EngineHost(opener, interfaceName, local);
+        if (isServer)
+        {
+            var run = new NcdevmemServer(host.Engine, host.Binding, options, Console.Error, stdout);
+            string? error = await run.RunAsync(cancellationToken).ConfigureAwait(false);
+            TeardownReport teardown = host.Teardown();
+            return ServerReport(run.Counters, run.ValidationErrors, error ?? teardown.LeakReport, teardown.LeakedNetIovs);
+        }
+
+        long sent = await new NcdevmemClient(host.Engine, Console.Error)
+            .RunAsync(new IPEndPoint(options.Address, options.Port), Console.OpenStandardInput(), chunk, cancellationToken)
+            .ConfigureAwait(false);
+        TeardownReport done = host.Teardown();
+        return ClientReport(sent, done.LeakReport, done.LeakedNetIovs);
+    }
+
+    // The kernel owns the device memory and its accounting here, so there is no leak scope to consult.
+    private static async Task<NcdevmemReport> RunOnKernelAsync(bool isServer, string interfaceName, NcdevmemServerOptions options,
+        IPAddress local, int chunk, Stream? stdout, CancellationToken cancellationToken)
+    {
+        if (isServer)
+        {
+            var run = new KernelNcdevmemServer(interfaceName, options, Console.Error, stdout);
+            string? error = await run.RunAsync(cancellationToken).ConfigureAwait(false);
+            return ServerReport(run.Counters, run.ValidationErrors, error, leakedNetIovs: 0);
+        }
+
+        long sent = await new KernelNcdevmemClient(local, Console.Error)
+            .RunAsync(new IPEndPoint(options.Address, options.Port), Console.OpenStandardInput(), chunk, cancellationToken)
+            .ConfigureAwait(false);
+        return ClientReport(sent, error: null, leakedNetIovs: 0);
+    }
+
+    private static NcdevmemReport ServerReport(ReceiveCounters c, int mismatches, string? error, long leakedNetIovs) =>
+        new("server", c.Bytes, c.DeviceFragments, c.PageAlignedFragments, c.UnalignedFragments, c.LinearBytes, c.TokensIssued, c.TokensReturned,
+            mismatches, error, leakedNetIovs);
+
+    private static NcdevmemReport ClientReport(long sent, string? error, long leakedNetIovs) =>
+        new("client", sent, 0, 0, 0, 0, 0, 0, 0, error, leakedNetIovs);
 
     private static IPAddress Address(string? text, string option) =>
         text is null ? throw Missing(option)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Devmem.Cli.Transfer;
-using Devmem.Cli.Validation;
 using Devmem.Memory;
 using Devmem.Stack.Sockets;
 using Devmem.Uapi;
@@ -60,7 +59,7 @@ internal sealed class NcdevmemServer
         }
 
         EngineTcpListener listener = _engine.Listen(_options.Port);
-        _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Waiting or connection on {_options.Address}:{_options.Port}"));
+        NcdevmemSession.Waiting(_log, _options.Address, _options.Port);
         return listener;
     }
 
@@ -72,32 +71,15 @@ internal sealed class NcdevmemServer
     {
         ArgumentNullException.ThrowIfNull(listener);
         using EngineTcpSocket socket = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
-        _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Got connection from {socket.RemoteEndPoint.Address}:{socket.RemoteEndPoint.Port}"));
-        NcdevmemValidator? validator = _options.Validation > 0 ? new NcdevmemValidator(_options.Validation, _log) : null;
-        var consumer = new DevmemStreamConsumer(_binding.DmaBuf, _binding.Id, new ConsumerOptions
+        NcdevmemSession.Connected(_log, socket.RemoteEndPoint);
+        (string? error, ValidationErrors) = await NcdevmemSession.ReceiveAsync(new EngineDevmemSource(socket.Receiver), _binding.DmaBuf, _binding.Id,
+            _options, _log, _output, Counters, cancellationToken).ConfigureAwait(false);
+        if (error is null)
         {
-            Validator = validator,
-            Sink = _options.Sink,
-            FailOnLinear = _options.FailOnLinear,
-            Output = validator is null && !_options.Sink ? _output : null,
-            Trace = _options.TraceCalls ? new NcdevmemTrace(_log) : null,
-        }, Counters);
-
-        string? error = await consumer.ConsumeAsync(socket.Receiver, cancellationToken).ConfigureAwait(false);
-        ValidationErrors = validator?.Errors ?? 0;
-        _output?.Flush();
-        if (error is not null)
-        {
-            _log.WriteLine($"ncdevmem: {error}");
-            return error;
+            await CloseAsync(socket, cancellationToken).ConfigureAwait(false);
         }
 
-        _log.WriteLine("client exited");
-        _log.WriteLine("ncdevmem: ok");
-        _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"page_aligned_frags={Counters.PageAlignedFragments}, non_page_aligned_frags={Counters.UnalignedFragments}"));
-        await CloseAsync(socket, cancellationToken).ConfigureAwait(false);
-        return null;
+        return error;
     }
 
     // Our FIN must reach the client before the caller stops the engine, or the client waits for it forever;

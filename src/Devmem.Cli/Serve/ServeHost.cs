@@ -161,7 +161,7 @@ internal sealed partial class ServeHost
     {
         Interlocked.Increment(ref _discardConnections);
         var consumer = new DevmemStreamConsumer(_binding.DmaBuf, _binding.Id, new ConsumerOptions { Sink = true }, Discarded);
-        if (await consumer.ConsumeAsync(socket.Receiver, stop).ConfigureAwait(false) is { } error)
+        if (await consumer.ConsumeAsync(new EngineDevmemSource(socket.Receiver), stop).ConfigureAwait(false) is { } error)
         {
             throw new DevmemException(Errno.EPROTO, error);
         }

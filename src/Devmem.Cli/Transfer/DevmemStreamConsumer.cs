@@ -1,6 +1,5 @@
 using System.Buffers;
 using Devmem.Memory;
-using Devmem.Receive;
 using Devmem.Uapi;
 
 namespace Devmem.Cli.Transfer;
@@ -49,12 +48,12 @@ internal sealed class DevmemStreamConsumer
     /// Receives until the peer closes; returns null then, or ncdevmem's reason for failing (without its
     /// <c>ncdevmem: </c> prefix) as soon as one arises. Cancelling throws <see cref="OperationCanceledException"/>.
     /// </summary>
-    public async Task<string?> ConsumeAsync(DevmemReceiver receiver, CancellationToken cancellationToken)
+    public async Task<string?> ConsumeAsync(IDevmemSource receiver, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receiver);
         while (true)
         {
-            DevmemReceiveResult result = await receiver.ReceiveAsync(_linear, _fragments, MaxBytesPerReceive, MessageFlags.SockDevmem, cancellationToken).ConfigureAwait(false);
+            DevmemReceiveResult result = await receiver.ReceiveAsync(_linear, _fragments, MaxBytesPerReceive, cancellationToken).ConfigureAwait(false);
             _options.Trace?.Call(result.Bytes);
             if (result.IsEndOfStream)
             {
@@ -73,7 +72,7 @@ internal sealed class DevmemStreamConsumer
         }
     }
 
-    private string? HandleFragments(DevmemReceiver receiver, int count)
+    private string? HandleFragments(IDevmemSource receiver, int count)
     {
         int tokens = 0;
         string? error = null;
@@ -147,7 +146,7 @@ internal sealed class DevmemStreamConsumer
         return null;
     }
 
-    private string? ReturnTokens(DevmemReceiver receiver, int count)
+    private string? ReturnTokens(IDevmemSource receiver, int count)
     {
         for (int start = 0; start < count; start += DevmemUapi.MaxDontneedTokens)
         {
