@@ -42,8 +42,9 @@ internal static class CommandAction
             {
                 return await work(parseResult, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
+                // Only a stop request cancels here: the caller's token, or SIGINT/SIGTERM through TerminationSignals.
                 await Console.Error.WriteLineAsync($"{prefix}: interrupted").ConfigureAwait(false);
                 return Interrupted;
             }
