@@ -49,4 +49,23 @@ public sealed class DemoRunnerTests
         Assert.Equal(0, report.LeakedNetIovs);
         leaks.AssertNoLeaks();
     }
+
+    [Fact]
+    public async Task Stopped_MidTransfer_TearsDownWithoutLeaks()
+    {
+        using var leaks = MemoryLeakScope.Begin(nameof(Stopped_MidTransfer_TearsDownWithoutLeaks));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var runner = new DemoRunner(new DemoOptions { Bytes = 1L << 40 }, TextWriter.Null);
+        Task<DemoReport> running = runner.RunAsync(stop.Token);
+        while (runner.Counters.Bytes < MiB)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        // What SIGINT or SIGTERM does through TerminationSignals.
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        Assert.Equal(runner.Counters.TokensIssued, runner.Counters.TokensReturned);
+        leaks.AssertNoLeaks();
+    }
 }
