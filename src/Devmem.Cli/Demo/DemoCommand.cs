@@ -13,6 +13,7 @@ internal static class DemoCommand
     {
         Option<string> bytes = new("--bytes")
         {
+            HelpName = "SIZE",
             Description = "Bytes to send: a number, or with a binary suffix K, M or G (64M, 1G).",
             DefaultValueFactory = _ => "1G",
         };
@@ -20,7 +21,7 @@ internal static class DemoCommand
         Option<double> reorder = Percent("--reorder", "Percent of frames delivered out of order, each way.");
         Option<double> duplicate = Percent("--duplicate", "Percent of frames delivered twice, each way.");
         Option<double> corrupt = Percent("--corrupt", "Percent of frames with a flipped bit, each way (the NIC's checksum drops them).");
-        Option<int> seed = new("--seed") { Description = "Seed of the faults, to repeat a run exactly.", DefaultValueFactory = _ => 1 };
+        Option<int> seed = new("--seed") { HelpName = "N", Description = "Seed of the faults, to repeat a run exactly.", DefaultValueFactory = _ => 1 };
         Option<bool> ipv6 = new("--ipv6") { Description = "IPv6 instead of IPv4." };
         Option<bool> json = new("--json") { Description = "Print one JSON object instead of the summary." };
         var command = new Command(
@@ -72,7 +73,7 @@ internal static class DemoCommand
 
     private static Option<double> Percent(string name, string description)
     {
-        var option = new Option<double>(name) { Description = description };
+        var option = new Option<double>(name) { HelpName = "PERCENT", Description = description };
         option.Validators.Add(result =>
         {
             double value = result.GetValueOrDefault<double>();

@@ -15,6 +15,7 @@ internal static class CliLogging
     /// </summary>
     public static Option<LogLevel> LevelOption { get; } = new("--log-level")
     {
+        HelpName = "LEVEL",
         Description = "trace, debug, information, warning, error, critical or none (stderr). Debug adds ncdevmem's per-call lines and stack traces.",
         DefaultValueFactory = _ => LogLevel.Warning,
         Recursive = true,

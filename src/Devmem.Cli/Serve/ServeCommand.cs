@@ -19,10 +19,10 @@ internal static class ServeCommand
     public static Command Build(ILinkOpener links)
     {
         ArgumentNullException.ThrowIfNull(links);
-        Option<string> ifname = new("-f") { Description = "The interface.", Required = true };
-        Option<string> address = new("-s") { Description = "This server's address.", Required = true };
-        Option<ushort?> discard = new("--discard") { Description = "Port whose connections are received into device memory and discarded (tokens returned as frags arrive)." };
-        Option<ushort?> echo = new("--echo") { Description = "Port whose connections are echoed back (ordinary receive)." };
+        Option<string> ifname = new("-f") { HelpName = "IFNAME", Description = "The interface.", Required = true };
+        Option<string> address = new("-s") { HelpName = "ADDR", Description = "This server's address.", Required = true };
+        Option<ushort?> discard = new("--discard") { HelpName = "PORT", Description = "Port whose connections are received into device memory and discarded (tokens returned as frags arrive)." };
+        Option<ushort?> echo = new("--echo") { HelpName = "PORT", Description = "Port whose connections are echoed back (ordinary receive)." };
         Option<bool> json = new("--json") { Description = "Print the statistics as one JSON object when stopping." };
         var command = new Command("serve", "Serve discard (devmem receive) and echo connections until SIGINT or SIGTERM, then print statistics and check leaks.")
         {
