@@ -8,7 +8,10 @@ namespace Devmem.Cli.Tests;
 /// </summary>
 internal static class CliRunner
 {
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) => Run(links: null, args);
+
+    /// <summary>Runs it with <paramref name="links"/> resolving <c>-f IFNAME</c>.</summary>
+    public static CliResult Run(Links.ILinkOpener? links, params string[] args)
     {
         TextWriter output = Console.Out, error = Console.Error;
         using var capturedOutput = new StringWriter();
@@ -17,7 +20,7 @@ internal static class CliRunner
         Console.SetError(capturedError);
         try
         {
-            int exitCode = Program.Main(args);
+            int exitCode = Program.Run(args, links);
             return new CliResult(exitCode, capturedOutput.ToString(), capturedError.ToString());
         }
         finally

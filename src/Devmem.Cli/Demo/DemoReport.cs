@@ -1,0 +1,40 @@
+using Devmem.Cli.Transfer;
+
+namespace Devmem.Cli.Demo;
+
+/// <summary>The outcome of one <c>devmem demo</c>, printed as a summary or as <c>--json</c> (snake_case fields).</summary>
+/// <param name="Bytes">Stream bytes received and checked.</param>
+/// <param name="Seconds">From the first byte written to the end of stream.</param>
+/// <param name="GbitPerS">Throughput, 10^9 bits per second.</param>
+/// <param name="Frags">Device fragments received.</param>
+/// <param name="PageAlignedFrags">Of those, whole pages.</param>
+/// <param name="LinearBytes">Bytes that did not land in device memory.</param>
+/// <param name="TokensIssued">Tokens handed out with the fragments.</param>
+/// <param name="TokensReturned">Tokens given back with SO_DEVMEM_DONTNEED.</param>
+/// <param name="Validated">Whether every byte matched ncdevmem's pattern and the count was complete.</param>
+/// <param name="Errors">Pattern mismatches.</param>
+/// <param name="Error">Why the run failed; null when it did not.</param>
+/// <param name="Drops">Frames lost, by reason.</param>
+/// <param name="Retransmits">Data segments the sender sent again.</param>
+/// <param name="LeakedNetIovs">Chunks of the dma-buf that never came home.</param>
+/// <param name="Pool">The dma-buf's chunks at the end of the transfer, before teardown.</param>
+internal sealed record DemoReport(
+    long Bytes,
+    double Seconds,
+    double GbitPerS,
+    long Frags,
+    long PageAlignedFrags,
+    long LinearBytes,
+    long TokensIssued,
+    long TokensReturned,
+    bool Validated,
+    int Errors,
+    string? Error,
+    IReadOnlyDictionary<string, long> Drops,
+    long Retransmits,
+    long LeakedNetIovs,
+    PoolState Pool)
+{
+    /// <summary>The demo's verdict: the data validated and nothing leaked.</summary>
+    public bool Succeeded => Validated && LeakedNetIovs == 0 && Error is null;
+}
