@@ -39,7 +39,8 @@ internal static class NcdevmemCommand
         Option<bool> sink = new("--sink") { Description = "Count fragments and return tokens without reading the payload." };
         Option<bool> json = new("--json") { Description = "Print the run's counts as one JSON object on stdout (the stream's bytes are then not printed)." };
         Option<bool> stats = new("--stats") { Description = "Print the run's counts on stderr at the end." };
-        foreach (Option option in new Option[] { server, serverAddress, clientAddress, port, validation, queues, firstQueue, ifname, chunk, failOnLinear, skipNic, engine, sink, json, stats })
+        Option<string?> pcap = new("--pcap") { HelpName = "FILE", Description = "Record the link's frames both ways into a pcap file (user-space engine)." };
+        foreach (Option option in new Option[] { server, serverAddress, clientAddress, port, validation, queues, firstQueue, ifname, chunk, failOnLinear, skipNic, engine, sink, json, stats, pcap })
         {
             root.Options.Add(option);
         }
@@ -73,7 +74,7 @@ internal static class NcdevmemCommand
             using var signals = new TerminationSignals(cancellationToken);
             NcdevmemReport report = parse.GetValue(engine) == "kernel"
                 ? await RunOnKernelAsync(isServer, interfaceName, options, local, parse.GetValue(chunk), stdout, signals.Token).ConfigureAwait(false)
-                : await RunOnStackAsync(isServer, opener, interfaceName, options, local, parse.GetValue(chunk), stdout, signals.Token).ConfigureAwait(false);
+                : await RunOnStackAsync(isServer, RecordingLinkOpener.For(opener, parse.GetValue(pcap)), interfaceName, options, local, parse.GetValue(chunk), stdout, signals.Token).ConfigureAwait(false);
             if (asJson)
             {
                 await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, TransferJsonContext.Default.NcdevmemReport)).ConfigureAwait(false);
