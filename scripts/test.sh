@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(iproute2 tcpdump ethtool tshark iperf3 nftables)
+packages=(iproute2 tcpdump ethtool tshark iperf3 nftables socat)
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   missing=()
   for p in "${packages[@]}"; do
