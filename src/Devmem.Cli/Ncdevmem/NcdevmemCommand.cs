@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using Devmem.Cli.Hosting;
 using Devmem.Cli.Links;
+using Devmem.Cli.SelfTest;
 using Devmem.Cli.Transfer;
 using Devmem.Uapi;
 
@@ -47,6 +48,15 @@ internal static class NcdevmemCommand
 
         CommandAction.SetAsync(root, async (parse, cancellationToken) =>
         {
+            if (!parse.GetValue(server) && parse.GetValue(serverAddress) is null && parse.GetValue(clientAddress) is null)
+            {
+                // ncdevmem with neither a server nor a client role runs its binding self-tests on -f.
+                string device = parse.GetValue(ifname) ?? throw Missing("-f");
+                string? failure = SelfTestCommand.Run(parse.GetValue(engine) == "kernel", opener, device, parse.GetValue(queues), parse.GetValue(firstQueue), Console.Error);
+                await Console.Error.WriteLineAsync(failure is null ? $"{Prefix}: ok" : $"{Prefix}: {failure}").ConfigureAwait(false);
+                return failure is null ? 0 : CommandAction.Failure;
+            }
+
             IPAddress serverIp = Address(parse.GetValue(serverAddress), "-s");
             ushort serverPort = Port(parse.GetValue(port));
             string interfaceName = parse.GetValue(ifname) ?? throw Missing("-f");

@@ -15,7 +15,8 @@ namespace Devmem.Cli.Tests.Ncdevmem;
 public sealed class NcdevmemCommandTests
 {
     [Theory]
-    [InlineData(new string[0], "ncdevmem: Missing -s argument")]
+    [InlineData(new string[0], "ncdevmem: Missing -f argument")]
+    [InlineData(new[] { "-l" }, "ncdevmem: Missing -s argument")]
     [InlineData(new[] { "-l", "-s", "10.0.0.2" }, "ncdevmem: Missing -p argument")]
     [InlineData(new[] { "-l", "-s", "10.0.0.2", "-p", "5201", "-v", "7" }, "ncdevmem: Missing -f argument")]
     [InlineData(new[] { "-s", "10.0.0.2", "-p", "5201", "-f", "memA" }, "ncdevmem: Missing -c argument")]
