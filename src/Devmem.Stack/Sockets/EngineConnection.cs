@@ -15,6 +15,7 @@ internal sealed class EngineConnection
     private readonly UserSpaceEngine _engine;
     private readonly Action _service;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _sendAcknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<EngineTcpSocket>? _connect;
     private TaskCompletionSource? _send;
     private ReadOnlyMemory<byte> _sendRemaining;
@@ -63,6 +64,9 @@ internal sealed class EngineConnection
 
     /// <summary>Completes at CLOSED or TIME-WAIT: cleanly, or with the connection's error.</summary>
     public Task Closed => _closed.Task;
+
+    /// <summary>Completes once our FIN, and so every byte before it, is acknowledged (or the connection ended).</summary>
+    public Task SendAcknowledged => _sendAcknowledged.Task;
 
     public string RemoteName => $"[{Tcp.Tuple.RemoteAddress}]:{Tcp.RemotePort}";
 
@@ -169,6 +173,11 @@ internal sealed class EngineConnection
             }
         }
 
+        if (state is TcpState.FinWait2 or TcpState.TimeWait or TcpState.Closed)
+        {
+            _sendAcknowledged.TrySetResult();
+        }
+
         if (state is TcpState.Closed or TcpState.TimeWait)
         {
             if (Tcp.Error == Errno.None)
@@ -194,6 +203,7 @@ internal sealed class EngineConnection
         _send = null;
         _state = Tcp.State;
         _closed.TrySetException(error);
+        _sendAcknowledged.TrySetResult();
     }
 
     private Errno ErrorOr(Errno fallback) => Tcp.Error == Errno.None ? fallback : Tcp.Error;

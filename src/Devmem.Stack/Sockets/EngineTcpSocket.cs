@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Devmem.Receive;
 using Devmem.Stack.Tcp;
 using Devmem.Uapi;
@@ -111,6 +112,60 @@ public sealed class EngineTcpSocket : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _engine.Post(() => _engine.CloseSocket(_connection));
+        }
+    }
+
+    /// <summary>
+    /// shutdown(2): <see cref="SocketShutdown.Send"/> is <see cref="ShutdownSend"/>; <see cref="SocketShutdown.Receive"/>
+    /// makes receives return end of stream and frees the stream's data as it arrives
+    /// (<see cref="DevmemReceiver.ShutdownReceive"/>); <see cref="SocketShutdown.Both"/> does both.
+    /// </summary>
+    public void Shutdown(SocketShutdown how)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (how is SocketShutdown.Receive or SocketShutdown.Both)
+        {
+            Receiver.ShutdownReceive();
+        }
+
+        if (how is SocketShutdown.Send or SocketShutdown.Both)
+        {
+            ShutdownSend();
+        }
+    }
+
+    /// <summary>
+    /// close(2) with SO_LINGER {on, <paramref name="linger"/>}, as Linux does it: a FIN follows the buffered
+    /// data, and the call waits until the peer has acknowledged all of it or the time is up. True when
+    /// everything was acknowledged in time; either way the socket is closed and the engine finishes the
+    /// connection (a zero linger is <see cref="Abort"/>).
+    /// </summary>
+    public async Task<bool> CloseAsync(TimeSpan linger, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(linger, TimeSpan.Zero);
+        if (linger == TimeSpan.Zero)
+        {
+            Abort();
+            return false;
+        }
+
+        if (State != TcpState.Closed)
+        {
+            ShutdownSend();
+        }
+
+        try
+        {
+            await _connection.SendAcknowledged.WaitAsync(linger, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            Dispose();
         }
     }
 

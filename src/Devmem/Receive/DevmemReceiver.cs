@@ -43,6 +43,9 @@ public sealed partial class DevmemReceiver : IDisposable
     private bool _spaceFreed;
 
     private bool _endOfStream;
+
+    // shutdown(SHUT_RD): nothing more is delivered; what arrives is freed on arrival.
+    private bool _readShutdown;
     private Errno _error;
     private bool _disposed;
     private long _tokensIssued;
@@ -113,7 +116,7 @@ public sealed partial class DevmemReceiver : IDisposable
         ArgumentNullException.ThrowIfNull(skb);
         lock (_lock)
         {
-            if (_disposed)
+            if (_disposed || _readShutdown)
             {
                 skb.Free();
                 return;
@@ -144,6 +147,27 @@ public sealed partial class DevmemReceiver : IDisposable
             _endOfStream = true;
             WakeLocked();
         }
+    }
+
+    /// <summary>
+    /// shutdown(SHUT_RD): receives return end of stream from now on, and the stream's data, queued or still
+    /// to come, is freed as it arrives, so its device memory goes back to the page pool at once and the window
+    /// stays open (the peer is not stalled; Linux would instead keep queuing it unread). Tokens already handed
+    /// out stay valid until returned.
+    /// </summary>
+    public void ShutdownReceive()
+    {
+        bool freed;
+        lock (_lock)
+        {
+            _readShutdown = true;
+            _endOfStream = true;
+            freed = _queue.Bytes > 0;
+            _queue.Purge();
+            WakeLocked();
+        }
+
+        RaiseSpaceFreed(freed);
     }
 
     /// <summary>The connection failed (e.g. ECONNRESET): once the queue is drained, receives report it.</summary>

@@ -67,6 +67,29 @@ public class ReceiveWaitingTests
     }
 
     [Fact]
+    public void ShutdownReceive_FreesWhatIsQueued_AndWhatArrivesLater_AndReportsEndOfStream()
+    {
+        using var f = new ReceiveFixture();
+        f.Queue(0, [(0, 4096), (0, 4096)], device: true);
+        var fragments = new DevmemFragment[4];
+        Assert.Equal(4096, f.Receiver.Receive(new byte[10], fragments, 4096).Bytes);
+        uint token = fragments[0].Token;
+        int spaceFreed = 0;
+        f.Receiver.SpaceFreed += (_, _) => spaceFreed++;
+
+        // shutdown(SHUT_RD): the unread chunk goes back to the pool now; a held token stays returnable.
+        f.Receiver.ShutdownReceive();
+        Assert.Equal(1, spaceFreed);
+        Assert.Equal(0, f.Receiver.QueuedBytes);
+        Assert.True(f.Receiver.Receive(new byte[10], new DevmemFragment[4], 4096).IsEndOfStream);
+        f.Queue(0, [(0, 4096)], device: true);
+        Assert.Equal(0, f.Receiver.QueuedBytes);
+        Assert.Equal(0, f.Receiver.ReceiveMessage(new byte[100], [], MessageFlags.None, out _));
+        Assert.Equal(1, f.Receiver.ReturnTokens([DmabufToken.One(token)]));
+        f.CloseAndAssertNoLeaks();
+    }
+
+    [Fact]
     public void ConnectionError_ReportedOnceAfterQueuedData_ThenEndOfStream()
     {
         using var f = new ReceiveFixture();
