@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Devmem.Cli.Transfer;
 using Devmem.Cli.Validation;
 using Devmem.Stack.Sockets;
+using Devmem.Stack.Tcp;
 using Devmem.Uapi;
 
 namespace Devmem.Cli.Demo;
@@ -45,11 +46,13 @@ internal sealed class DemoRunner
 
         string? error;
         TimeSpan elapsed;
+        long retransmits;
         using (EngineTcpListener listener = testbed.Receiver.Listen(Port))
         {
             Task<EngineTcpSocket> accepting = listener.AcceptAsync(cancellationToken).AsTask();
             using EngineTcpSocket client = await testbed.Sender.ConnectAsync(testbed.ReceiverEndPoint(Port), cancellationToken).ConfigureAwait(false);
             using EngineTcpSocket server = await accepting.ConfigureAwait(false);
+            TcpCounters sender = client.Counters;
             var clock = Stopwatch.StartNew();
             Task<string?> receiving = Task.Run(() => consumer.ConsumeAsync(new EngineDevmemSource(server.Receiver), cancellationToken), cancellationToken);
             Task sending = SendAsync(client, receiving, cancellationToken);
@@ -67,11 +70,12 @@ internal sealed class DemoRunner
                 server.Dispose();
                 await sending.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             }
+
+            retransmits = sender.Retransmissions;
         }
 
         PoolState pool = testbed.Pool();
         IReadOnlyDictionary<string, long> drops = testbed.Drops();
-        long retransmits = testbed.SenderLink.Retransmissions;
         TeardownReport teardown = testbed.Teardown();
         error ??= teardown.LeakReport ?? (teardown.SkbsInUse != 0 ? $"{teardown.SkbsInUse} skbs not returned" : null);
         double seconds = elapsed.TotalSeconds;

@@ -45,10 +45,9 @@ internal sealed class MemoryLinkTestbed : IDisposable
         Binding = new DmaBufBinding(_dmaBuf, BindingDirection.Rx);
         SenderAddress = IPAddress.Parse(options.Ipv6 ? "fd00::1" : "10.0.0.1");
         ReceiverAddress = IPAddress.Parse(options.Ipv6 ? "fd00::2" : "10.0.0.2");
-        SenderLink = new RetransmitCountingLink(_link.A);
         TcpConnectionOptions? timers = options.Faults is null ? null : MemoryLinkTimers;
-        Sender = EngineFactory.Start(SenderLink, SenderAddress, new MacAddress(0x02_00_00_00_00_01), timers);
-        Receiver = EngineFactory.Start(new RetransmitCountingLink(_link.B), ReceiverAddress, new MacAddress(0x02_00_00_00_00_02), timers);
+        Sender = EngineFactory.Start(_link.A, SenderAddress, new MacAddress(0x02_00_00_00_00_01), timers);
+        Receiver = EngineFactory.Start(_link.B, ReceiverAddress, new MacAddress(0x02_00_00_00_00_02), timers);
         int rxQueues = 0;
         Receiver.ConfigureNic(nic => rxQueues = nic.RxQueueCount);
         (DevmemQueue, int count) = DevmemNicSetup.DefaultQueues(rxQueues);
@@ -71,9 +70,6 @@ internal sealed class MemoryLinkTestbed : IDisposable
 
     /// <summary>The receive queue bound to the dma-buf (ncdevmem's default: the last one).</summary>
     public int DevmemQueue { get; }
-
-    /// <summary>The sender's side of the wire, which counts its retransmissions.</summary>
-    public RetransmitCountingLink SenderLink { get; }
 
     /// <summary>An endpoint of the receiver.</summary>
     public IPEndPoint ReceiverEndPoint(ushort port) => new(ReceiverAddress, port);
