@@ -6,7 +6,7 @@ namespace Devmem.Interop.Tests.Cli;
 /// <summary>
 /// One test's namespace for the real <c>devmem</c>: the README's walkthrough, where <c>-f dm0</c> is a TAP
 /// inside the namespace, <see cref="DevmemAddress"/> is our engine's address on it and the kernel's side has
-/// <see cref="KernelAddress"/>. Children are started with <c>ip netns exec</c>; disposing deletes the namespace
+/// <see cref="KernelAddress"/> (both families: the kernel selftest runs over either). Children are started with <c>ip netns exec</c>; disposing deletes the namespace
 /// (and the TAP) whatever the outcome; dispose the children first, so none keeps the TAP open.
 /// </summary>
 internal sealed class CliNamespace : IDisposable
@@ -17,12 +17,20 @@ internal sealed class CliNamespace : IDisposable
     /// <summary>ncdevmem's words once its listener is open.</summary>
     public const string Listening = "Waiting or connection on";
 
-    public static readonly IPAddress KernelAddress = IPAddress.Parse("10.9.0.1");
-    public static readonly IPAddress DevmemAddress = IPAddress.Parse("10.9.0.2");
+    private static readonly IPAddress KernelIpv4 = IPAddress.Parse("10.9.0.1");
+    private static readonly IPAddress DevmemIpv4 = IPAddress.Parse("10.9.0.2");
+    private static readonly IPAddress KernelIpv6 = IPAddress.Parse("fd00:9::1");
+    private static readonly IPAddress DevmemIpv6 = IPAddress.Parse("fd00:9::2");
 
     private CliNamespace(InteropNamespace ns) => Namespace = ns;
 
     public InteropNamespace Namespace { get; }
+
+    /// <summary>The kernel's address on the TAP.</summary>
+    public static IPAddress KernelAddress(bool ipv6 = false) => ipv6 ? KernelIpv6 : KernelIpv4;
+
+    /// <summary>Our engine's address on the TAP (<c>-s</c> of a server, <c>-c</c> of a client).</summary>
+    public static IPAddress DevmemAddress(bool ipv6 = false) => ipv6 ? DevmemIpv6 : DevmemIpv4;
 
     public static CliNamespace Create() => new(InteropNamespace.Create());
 
@@ -60,7 +68,8 @@ internal sealed class CliNamespace : IDisposable
 
     private void AddKernelSide()
     {
-        Namespace.Ip("addr", "add", $"{KernelAddress}/24", "dev", Device);
+        Namespace.Ip("addr", "add", $"{KernelIpv4}/24", "dev", Device);
+        Namespace.Ip("addr", "add", $"{KernelIpv6}/64", "dev", Device, "nodad");
         Namespace.Ip("link", "set", Device, "up");
     }
 }

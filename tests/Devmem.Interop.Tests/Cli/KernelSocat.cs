@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 
 namespace Devmem.Interop.Tests.Cli;
 
-/// <summary>The kernel's side of the kernel selftest's pipelines: <c>... | socat -u - TCP:ADDR:PORT</c>, inside the namespace.</summary>
+/// <summary>The kernel's side of the kernel selftest's pipelines: <c>... | socat -u - TCP[6]:ADDR:PORT</c>, inside the namespace.</summary>
 internal static class KernelSocat
 {
     /// <summary>
@@ -20,7 +21,7 @@ internal static class KernelSocat
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])["netns", "exec", ns.Namespace.Name, "socat", .. socatOptions ?? [], "-u", "-", $"TCP:{server.Address}:{server.Port}{addressOptions}"])
+        foreach (string argument in (string[])["netns", "exec", ns.Namespace.Name, "socat", .. socatOptions ?? [], "-u", "-", $"TCP{(server.AddressFamily == AddressFamily.InterNetworkV6 ? "6" : "")}:{server}{addressOptions}"])
         {
             start.ArgumentList.Add(argument);
         }

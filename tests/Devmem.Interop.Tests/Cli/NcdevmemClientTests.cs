@@ -14,11 +14,12 @@ namespace Devmem.Interop.Tests.Cli;
 public sealed class NcdevmemClientTests
 {
     [Theory]
-    [InlineData(0)]
-    [InlineData(3)]
-    public async Task CheckTx_HelloWorld_KernelReceivesIt(int chunk)
+    [InlineData(0, false)]
+    [InlineData(3, false)]
+    [InlineData(0, true)]
+    public async Task CheckTx_HelloWorld_KernelReceivesIt(int chunk, bool ipv6)
     {
-        byte[] received = await SendThroughClientAsync(Encoding.ASCII.GetBytes("hello\nworld\n"), chunk, TestContext.Current.CancellationToken);
+        byte[] received = await SendThroughClientAsync(Encoding.ASCII.GetBytes("hello\nworld\n"), chunk, ipv6, TestContext.Current.CancellationToken);
 
         Assert.Equal("hello\nworld\n", Encoding.ASCII.GetString(received));
     }
@@ -31,7 +32,7 @@ public sealed class NcdevmemClientTests
         // -z 3 makes a write of three bytes each: 64 KiB is over 20,000 of them.
         byte[] data = NcdevmemPattern.Create(chunk == 0 ? 4 << 20 : 64 << 10);
 
-        byte[] received = await SendThroughClientAsync(data, chunk, TestContext.Current.CancellationToken);
+        byte[] received = await SendThroughClientAsync(data, chunk, ipv6: false, TestContext.Current.CancellationToken);
 
         Assert.Equal(data.Length, received.Length);
         NcdevmemPattern.AssertMatches(received, 0);
@@ -39,17 +40,17 @@ public sealed class NcdevmemClientTests
 
     // A kernel listener on the TAP's kernel side takes one connection and reads it to the end; devmem's client
     // sends `input` from stdin (in writes of `chunk` bytes, 0: no limit) and must exit 0 with `ncdevmem: tx ok`.
-    private static async Task<byte[]> SendThroughClientAsync(byte[] input, int chunk, CancellationToken cancellationToken)
+    private static async Task<byte[]> SendThroughClientAsync(byte[] input, int chunk, bool ipv6, CancellationToken cancellationToken)
     {
         using CliNamespace ns = CliNamespace.Create();
         ns.CreateTap();
-        using Socket listener = ns.Namespace.Run(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
-        listener.Bind(new IPEndPoint(CliNamespace.KernelAddress, CliNamespace.Port));
+        using Socket listener = ns.Namespace.Run(() => new Socket(ipv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+        listener.Bind(new IPEndPoint(CliNamespace.KernelAddress(ipv6), CliNamespace.Port));
         listener.Listen(1);
         Task<byte[]> receiving = ReceiveOneAsync(listener, cancellationToken);
 
         using DevmemProcess client = ns.Start(
-            "-s", CliNamespace.KernelAddress.ToString(), "-c", CliNamespace.DevmemAddress.ToString(),
+            "-s", CliNamespace.KernelAddress(ipv6).ToString(), "-c", CliNamespace.DevmemAddress(ipv6).ToString(),
             "-p", CliNamespace.Port.ToString(CultureInfo.InvariantCulture), "-f", CliNamespace.Device, "-z", chunk.ToString(CultureInfo.InvariantCulture));
         await client.WriteStdinAndCloseAsync(input, cancellationToken);
 

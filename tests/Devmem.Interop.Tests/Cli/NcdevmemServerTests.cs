@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -12,19 +13,21 @@ namespace Devmem.Interop.Tests.Cli;
 /// </summary>
 public sealed class NcdevmemServerTests(ITestOutputHelper output)
 {
-    private static readonly IPEndPoint Server = new(CliNamespace.DevmemAddress, CliNamespace.Port);
+    private static IPEndPoint Server(bool ipv6 = false) => new(CliNamespace.DevmemAddress(ipv6), CliNamespace.Port);
 
-    private static string[] ServerArguments(params string[] extra) =>
-        ["-l", "-s", CliNamespace.DevmemAddress.ToString(), "-p", CliNamespace.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-f", CliNamespace.Device, .. extra];
+    private static string[] ServerArguments(bool ipv6, params string[] extra) =>
+        ["-l", "-s", CliNamespace.DevmemAddress(ipv6).ToString(), "-p", CliNamespace.Port.ToString(CultureInfo.InvariantCulture), "-f", CliNamespace.Device, .. extra];
 
-    [Fact]
-    public async Task CheckRx_HelloWorldThroughSocat_PrintedOnStdout()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CheckRx_HelloWorldThroughSocat_PrintedOnStdout(bool ipv6)
     {
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
         using CliNamespace ns = CliNamespace.Create();
-        using DevmemProcess server = await ns.StartServerAsync(CliNamespace.Listening, ServerArguments(), cancellationToken);
+        using DevmemProcess server = await ns.StartServerAsync(CliNamespace.Listening, ServerArguments(ipv6), cancellationToken);
 
-        await KernelSocat.SendAsync(ns, Server, Encoding.ASCII.GetBytes("hello\nworld\n"), cancellationToken);
+        await KernelSocat.SendAsync(ns, Server(ipv6), Encoding.ASCII.GetBytes("hello\nworld\n"), cancellationToken);
 
         (int exitCode, string stdout) = await server.WaitForExitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         Assert.True(exitCode == 0, $"exit {exitCode}; stderr:\n{server.Stderr}");
@@ -50,10 +53,10 @@ public sealed class NcdevmemServerTests(ITestOutputHelper output)
     {
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
         using CliNamespace ns = CliNamespace.Create();
-        using DevmemProcess server = await ns.StartServerAsync(CliNamespace.Listening, ServerArguments("-L"), cancellationToken);
+        using DevmemProcess server = await ns.StartServerAsync(CliNamespace.Listening, ServerArguments(false, "-L"), cancellationToken);
 
         // As the selftest: `dd if=/dev/zero bs=SIZE count=1 | socat -b SIZE -u - TCP:ADDR:PORT,nodelay` into `-L`.
-        await KernelSocat.SendAsync(ns, Server, new byte[size], cancellationToken, ["-b", $"{size}"], ",nodelay");
+        await KernelSocat.SendAsync(ns, Server(), new byte[size], cancellationToken, ["-b", $"{size}"], ",nodelay");
 
         (int exitCode, string stdout) = await server.WaitForExitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         Assert.True(exitCode == 0, $"HDS failed for payload size {size}: exit {exitCode}; stderr:\n{server.Stderr}");
@@ -62,16 +65,17 @@ public sealed class NcdevmemServerTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(1024)]
-    [InlineData(64 << 20)]
-    public async Task ValidatePattern_KernelSends_JsonShowsEveryByteValidatedAndNothingLeaked(int bytes)
+    [InlineData(1024, false)]
+    [InlineData(1024, true)]
+    [InlineData(64 << 20, false)]
+    public async Task ValidatePattern_KernelSends_JsonShowsEveryByteValidatedAndNothingLeaked(int bytes, bool ipv6)
     {
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
         using CliNamespace ns = CliNamespace.Create();
-        using DevmemProcess server = await ns.StartServerAsync(CliNamespace.Listening, ServerArguments("-v", "7", "--json"), cancellationToken);
+        using DevmemProcess server = await ns.StartServerAsync(CliNamespace.Listening, ServerArguments(ipv6, "-v", "7", "--json"), cancellationToken);
 
         var clock = Stopwatch.StartNew();
-        await KernelSocat.SendAsync(ns, Server, NcdevmemPattern.Create(bytes), cancellationToken);
+        await KernelSocat.SendAsync(ns, Server(ipv6), NcdevmemPattern.Create(bytes), cancellationToken);
         (int exitCode, string stdout) = await server.WaitForExitAsync(TimeSpan.FromSeconds(60), cancellationToken);
         output.WriteLine($"{bytes} bytes through socat into devmem -v 7 in {clock.ElapsedMilliseconds} ms: {stdout}");
 

@@ -23,8 +23,8 @@ public sealed class ServeTests(ITestOutputHelper output)
     {
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
         using CliNamespace ns = CliNamespace.Create();
-        using DevmemProcess serve = await ns.StartServerAsync($"echo listening on {CliNamespace.DevmemAddress} port {EchoPort}",
-            ["serve", "-f", CliNamespace.Device, "-s", CliNamespace.DevmemAddress.ToString(), "--discard", $"{DiscardPort}", "--echo", $"{EchoPort}",
+        using DevmemProcess serve = await ns.StartServerAsync($"echo listening on {CliNamespace.DevmemAddress()} port {EchoPort}",
+            ["serve", "-f", CliNamespace.Device, "-s", CliNamespace.DevmemAddress().ToString(), "--discard", $"{DiscardPort}", "--echo", $"{EchoPort}",
                 "--json", "--log-level", "information"],
             cancellationToken);
 
@@ -61,7 +61,7 @@ public sealed class ServeTests(ITestOutputHelper output)
     private static async Task DiscardClientAsync(CliNamespace ns, byte[] data, CancellationToken cancellationToken)
     {
         using Socket client = ConnectFrom(ns);
-        await client.ConnectAsync(new IPEndPoint(CliNamespace.DevmemAddress, DiscardPort), cancellationToken);
+        await client.ConnectAsync(new IPEndPoint(CliNamespace.DevmemAddress(), DiscardPort), cancellationToken);
         for (int sent = 0; sent < data.Length;)
         {
             sent += await client.SendAsync(data.AsMemory(sent), SocketFlags.None, cancellationToken);
@@ -75,7 +75,7 @@ public sealed class ServeTests(ITestOutputHelper output)
     {
         byte[] message = EchoMessage(index);
         using Socket client = ConnectFrom(ns);
-        await client.ConnectAsync(new IPEndPoint(CliNamespace.DevmemAddress, EchoPort), cancellationToken);
+        await client.ConnectAsync(new IPEndPoint(CliNamespace.DevmemAddress(), EchoPort), cancellationToken);
         await client.SendAsync(message, SocketFlags.None, cancellationToken);
         client.Shutdown(SocketShutdown.Send);
 
