@@ -107,12 +107,12 @@ internal sealed class DevmemProcess : IDisposable
         return (_process.ExitCode, await _stdout.WaitAsync(cancellationToken));
     }
 
-    /// <summary>Sends SIGTERM to the child, after checking the pid is dotnet's (not a wrapper that would swallow it).</summary>
-    public void Terminate()
+    /// <summary>Sends <paramref name="signal"/> (TERM, INT) to the child, after checking the pid is dotnet's (not a wrapper that would swallow it).</summary>
+    public void Signal(string signal)
     {
         string comm = File.ReadAllText($"/proc/{Id}/comm").Trim();
         Assert.Equal("dotnet", comm);
-        Support.Tool.Run("kill", "-TERM", Id.ToString(CultureInfo.InvariantCulture));
+        Support.Tool.Run("kill", $"-{signal}", Id.ToString(CultureInfo.InvariantCulture));
     }
 
     public void Dispose()

@@ -23,10 +23,7 @@ public sealed class ServeTests(ITestOutputHelper output)
     {
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
         using CliNamespace ns = CliNamespace.Create();
-        using DevmemProcess serve = await ns.StartServerAsync($"echo listening on {CliNamespace.DevmemAddress()} port {EchoPort}",
-            ["serve", "-f", CliNamespace.Device, "-s", CliNamespace.DevmemAddress().ToString(), "--discard", $"{DiscardPort}", "--echo", $"{EchoPort}",
-                "--json", "--log-level", "information"],
-            cancellationToken);
+        using DevmemProcess serve = await StartServeAsync(ns, json: true, cancellationToken);
 
         byte[] pattern = NcdevmemPattern.Create(DiscardBytes);
         Task[] clients =
@@ -36,7 +33,7 @@ public sealed class ServeTests(ITestOutputHelper output)
         ];
         await Task.WhenAll(clients).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
 
-        serve.Terminate();
+        serve.Signal("TERM");
         (int exitCode, string stdout) = await serve.WaitForExitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         output.WriteLine(stdout);
         Assert.True(exitCode == 0, $"exit {exitCode}; stderr:\n{serve.Stderr}");
@@ -52,6 +49,31 @@ public sealed class ServeTests(ITestOutputHelper output)
         Assert.Equal(0, r.GetProperty("leaked_net_iovs").GetInt64());
         Assert.Equal(JsonValueKind.Null, r.GetProperty("leak_report").ValueKind);
     }
+
+    [Fact]
+    public async Task OneClientEach_ThenSigint_PrintsTheStatisticsAsText()
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using CliNamespace ns = CliNamespace.Create();
+        using DevmemProcess serve = await StartServeAsync(ns, json: false, cancellationToken);
+        await DiscardClientAsync(ns, NcdevmemPattern.Create(DiscardBytes), cancellationToken);
+        await EchoClientAsync(ns, 0, cancellationToken);
+
+        serve.Signal("INT");
+        (int exitCode, string stdout) = await serve.WaitForExitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+
+        Assert.True(exitCode == 0, $"exit {exitCode}; stderr:\n{serve.Stderr}");
+        Assert.Contains("devmem serve: 1 discard and 1 echo connections, 0 failed", stdout, StringComparison.Ordinal);
+        Assert.Contains("discarded 16.0 KiB", stdout, StringComparison.Ordinal);
+        Assert.Contains("leaked net_iovs: 0", stdout, StringComparison.Ordinal);
+    }
+
+    // Both services on the engine's IPv4 address; ready once the echo port (opened last) is logged at information level.
+    private static Task<DevmemProcess> StartServeAsync(CliNamespace ns, bool json, CancellationToken cancellationToken) =>
+        ns.StartServerAsync($"echo listening on {CliNamespace.DevmemAddress()} port {EchoPort}",
+            ["serve", "-f", CliNamespace.Device, "-s", CliNamespace.DevmemAddress().ToString(), "--discard", $"{DiscardPort}", "--echo", $"{EchoPort}",
+                "--log-level", "information", .. json ? ["--json"] : Array.Empty<string>()],
+            cancellationToken);
 
     private static byte[] EchoMessage(int client) => Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"echo from kernel client {client}\n"));
 
