@@ -47,6 +47,18 @@ public sealed class ErrorMessageTests
     }
 
     [Fact]
+    public async Task ClientToAPortNothingListensOn_ECONNREFUSED()
+    {
+        using CliNamespace ns = CliNamespace.Create();
+        ns.CreateTap();
+        using DevmemProcess client = ns.Start("-s", CliNamespace.KernelAddress().ToString(), "-c", CliNamespace.DevmemAddress().ToString(), "-p", "5201", "-f", CliNamespace.Device);
+
+        // The kernel answers the SYN with a reset before the client reads any stdin; how the address is spelt
+        // after "by" is the engine's wording, not the CLI's, so it is not pinned here.
+        await AssertFailsWithAsync(client, "ncdevmem: ECONNREFUSED (Connection refused): connection refused by ");
+    }
+
+    [Fact]
     public async Task NoPermission_AsNobody_SaysItNeedsCapNetAdmin()
     {
         using CliNamespace ns = CliNamespace.Create();
