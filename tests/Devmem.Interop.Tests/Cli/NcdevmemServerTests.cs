@@ -84,6 +84,7 @@ public sealed class NcdevmemServerTests(ITestOutputHelper output)
         JsonElement r = report.RootElement;
         Assert.Equal(bytes, r.GetProperty("bytes").GetInt64());
         Assert.Equal(0, r.GetProperty("errors").GetInt32());
+        Assert.True(r.GetProperty("validated").GetBoolean());
         Assert.Equal(JsonValueKind.Null, r.GetProperty("error").ValueKind);
         Assert.Equal(0, r.GetProperty("linear_bytes").GetInt64());
         Assert.Equal(0, r.GetProperty("leaked_net_iovs").GetInt64());
