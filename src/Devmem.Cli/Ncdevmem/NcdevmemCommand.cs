@@ -109,7 +109,7 @@ internal static class NcdevmemCommand
             var run = new NcdevmemServer(host.Engine, host.Binding, options, Console.Error, stdout);
             string? error = await run.RunAsync(cancellationToken).ConfigureAwait(false);
             TeardownReport teardown = host.Teardown();
-            return ServerReport(run.Counters, run.ValidationErrors, error ?? teardown.LeakReport, teardown.LeakedNetIovs);
+            return ServerReport(run.Counters, options.Validation > 0, run.ValidationErrors, error ?? teardown.LeakReport, teardown.LeakedNetIovs);
         }
 
         long sent = await new NcdevmemClient(host.Engine, Console.Error)
@@ -127,7 +127,7 @@ internal static class NcdevmemCommand
         {
             var run = new KernelNcdevmemServer(interfaceName, options, Console.Error, stdout);
             string? error = await run.RunAsync(cancellationToken).ConfigureAwait(false);
-            return ServerReport(run.Counters, run.ValidationErrors, error, leakedNetIovs: 0);
+            return ServerReport(run.Counters, options.Validation > 0, run.ValidationErrors, error, leakedNetIovs: 0);
         }
 
         long sent = await new KernelNcdevmemClient(local, Console.Error)
@@ -136,12 +136,13 @@ internal static class NcdevmemCommand
         return ClientReport(sent, error: null, leakedNetIovs: 0);
     }
 
-    private static NcdevmemReport ServerReport(ReceiveCounters c, int mismatches, string? error, long leakedNetIovs) =>
+    // `validated` needs -v: a run that never compared a byte has no mismatches and still proves nothing.
+    private static NcdevmemReport ServerReport(ReceiveCounters c, bool validating, int mismatches, string? error, long leakedNetIovs) =>
         new("server", c.Bytes, c.DeviceFragments, c.PageAlignedFragments, c.UnalignedFragments, c.LinearBytes, c.TokensIssued, c.TokensReturned,
-            mismatches, error, leakedNetIovs);
+            mismatches, validating && mismatches == 0 && error is null, error, leakedNetIovs);
 
     private static NcdevmemReport ClientReport(long sent, string? error, long leakedNetIovs) =>
-        new("client", sent, 0, 0, 0, 0, 0, 0, 0, error, leakedNetIovs);
+        new("client", sent, 0, 0, 0, 0, 0, 0, 0, Validated: false, error, leakedNetIovs);
 
     private static IPAddress Address(string? text, string option) =>
         text is null ? throw Missing(option)

@@ -10,6 +10,7 @@ namespace Devmem.Cli.Ncdevmem;
 /// <param name="TokensIssued">Tokens handed out.</param>
 /// <param name="TokensReturned">Tokens given back.</param>
 /// <param name="Errors">Pattern mismatches (<c>-v</c>).</param>
+/// <param name="Validated">Every byte was checked against the pattern (<c>-v N</c>) and matched; false without <c>-v</c>, where no mismatch proves nothing.</param>
 /// <param name="Error">ncdevmem's reason for failing; null when it did not.</param>
 /// <param name="LeakedNetIovs">Chunks of the dma-buf that never came home.</param>
 internal sealed record NcdevmemReport(
@@ -22,5 +23,6 @@ internal sealed record NcdevmemReport(
     long TokensIssued,
     long TokensReturned,
     int Errors,
+    bool Validated,
     string? Error,
     long LeakedNetIovs);

@@ -57,14 +57,18 @@ public sealed class NcdevmemCommandTests
         }
     }
 
-    [Fact]
-    public async Task Server_MinusLMinusV7_OnTheRootCommand_ValidatesAClientsStream()
+    // --json's `validated` is true only when -v compared every byte: without it nothing was checked.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Server_MinusLMinusV7_OnTheRootCommand_ValidatesAClientsStream(bool validate)
     {
         using var leaks = MemoryLeakScope.Begin(nameof(Server_MinusLMinusV7_OnTheRootCommand_ValidatesAClientsStream));
+        string[] arguments = ["-l", "-s", "10.0.0.2", "-p", "5201", .. validate ? ["-v", "7"] : Array.Empty<string>(), "-f", "memB", "--json"];
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
         using (var links = new MemoryLinkOpener())
         {
-            Task<CliResult> server = Task.Run(() => CliRunner.Run(links, "-l", "-s", "10.0.0.2", "-p", "5201", "-v", "7", "-f", "memB", "--json"), cancellationToken);
+            Task<CliResult> server = Task.Run(() => CliRunner.Run(links, arguments), cancellationToken);
             using (UserSpaceEngine client = EngineFactory.Start(links.Link.A, IPAddress.Parse("10.0.0.1"), EngineFactory.RandomMac()))
             {
                 await SendWhenListeningAsync(client, NcdevmemPattern.Create(7, 64 * 1024), server, cancellationToken);
@@ -74,6 +78,7 @@ public sealed class NcdevmemCommandTests
             Assert.Equal("server", json.GetProperty("role").GetString());
             Assert.Equal(64 * 1024, json.GetProperty("bytes").GetInt64());
             Assert.Equal(0, json.GetProperty("errors").GetInt32());
+            Assert.Equal(validate, json.GetProperty("validated").GetBoolean());
             Assert.Equal(JsonValueKind.Null, json.GetProperty("error").ValueKind);
             Assert.Equal(json.GetProperty("tokens_issued").GetInt64(), json.GetProperty("tokens_returned").GetInt64());
             Assert.Equal(0, json.GetProperty("leaked_net_iovs").GetInt64());
