@@ -14,9 +14,6 @@ internal static class CommandAction
     /// <summary>The exit code of a command that failed.</summary>
     public const int Failure = 1;
 
-    /// <summary>The exit code of a command stopped before it finished (128 + SIGINT, as shells report it).</summary>
-    public const int Interrupted = 130;
-
     /// <summary>Sets <paramref name="command"/>'s action to <paramref name="work"/> under the error convention.</summary>
     public static void Set(Command command, Action<ParseResult> work) => command.SetAction(parseResult =>
     {
@@ -46,7 +43,7 @@ internal static class CommandAction
             {
                 // Only a stop request cancels here: the caller's token, or SIGINT/SIGTERM through TerminationSignals.
                 await Console.Error.WriteLineAsync($"{prefix}: interrupted").ConfigureAwait(false);
-                return Interrupted;
+                return TerminationSignals.ExitStatus;
             }
             catch (Exception error) when (IsExpected(error))
             {

@@ -22,8 +22,20 @@ internal sealed class TerminationSignals : IDisposable
         ];
     }
 
+    // Signal numbers on Linux, for the shell's 128 + N exit status.
+    private const int SigInt = 2;
+    private const int SigTerm = 15;
+
+    private static int s_lastSignal = SigInt;
+
     /// <summary>Cancelled by the first signal.</summary>
     public CancellationToken Token => _stop.Token;
+
+    /// <summary>
+    /// The exit status of a command a signal stopped: 128 + the signal's number, as a shell reports a process
+    /// the signal killed (130 for SIGINT, 143 for SIGTERM); 130 when the stop came from elsewhere.
+    /// </summary>
+    public static int ExitStatus => 128 + Volatile.Read(ref s_lastSignal);
 
     public void Dispose()
     {
@@ -38,6 +50,7 @@ internal sealed class TerminationSignals : IDisposable
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true;
+        Volatile.Write(ref s_lastSignal, context.Signal == PosixSignal.SIGTERM ? SigTerm : SigInt);
         _stop.Cancel();
     }
 }

@@ -68,7 +68,7 @@ internal sealed class EngineConnection
     /// <summary>Completes once our FIN, and so every byte before it, is acknowledged (or the connection ended).</summary>
     public Task SendAcknowledged => _sendAcknowledged.Task;
 
-    public string RemoteName => $"[{Tcp.Tuple.RemoteAddress}]:{Tcp.RemotePort}";
+    public string RemoteName => EngineAddresses.ToEndPoint(Tcp.Tuple.RemoteAddress, Tcp.RemotePort).ToString();
 
     /// <summary>Any thread: asks the loop to look at the connection again (at most one request queued at a time).</summary>
     public void RequestService()

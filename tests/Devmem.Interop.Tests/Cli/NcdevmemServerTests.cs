@@ -35,6 +35,22 @@ public sealed class NcdevmemServerTests(ITestOutputHelper output)
         Assert.Contains("ncdevmem: ok", server.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("TERM", 143)]
+    [InlineData("INT", 130)]
+    public async Task AServerStoppedBySignal_SaysSo_AndExitsAsTheShellExpects(string signal, int exitCode)
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using CliNamespace ns = CliNamespace.Create();
+        using DevmemProcess server = await ns.StartServerAsync(CliNamespace.Listening, ServerArguments(false), cancellationToken);
+
+        // 128 + the signal's number, as a shell reports a process that signal killed.
+        server.Signal(signal);
+        (int exit, _) = await server.WaitForExitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        Assert.Equal(exitCode, exit);
+        Assert.Contains("ncdevmem: interrupted", server.Stderr, StringComparison.Ordinal);
+    }
+
     // check_rx_hds's payload sizes, one server run each.
     [Theory]
     [InlineData(1)]
