@@ -1,5 +1,6 @@
 using System.Net;
 using Devmem.Stack.Sockets;
+using Devmem.Stack.Tcp;
 using Devmem.Uapi;
 
 namespace Devmem.Cli.Ncdevmem;
@@ -16,6 +17,9 @@ namespace Devmem.Cli.Ncdevmem;
 /// </remarks>
 internal sealed class NcdevmemClient(UserSpaceEngine engine, TextWriter log)
 {
+    /// <summary>The connection's TCP counters, once connected.</summary>
+    public TcpCounters? Connection { get; private set; }
+
     /// <summary>
     /// Sends <paramref name="input"/> to <paramref name="server"/> in writes of at most <paramref name="maxChunk"/>
     /// bytes (<c>-z</c>; 0 for no limit); returns the bytes sent.
@@ -25,6 +29,7 @@ internal sealed class NcdevmemClient(UserSpaceEngine engine, TextWriter log)
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(input);
         using EngineTcpSocket socket = await engine.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
+        Connection = socket.Counters;
         long sent = await InputChunks.SendAllAsync(input, maxChunk, socket.SendAsync, cancellationToken).ConfigureAwait(false);
         socket.ShutdownSend();
         await DrainAsync(socket, cancellationToken).ConfigureAwait(false);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Devmem.Cli.Hosting;
 using Devmem.Cli.Links;
 using Devmem.Cli.SelfTest;
+using Devmem.Stack.Tcp;
 using Devmem.Cli.Transfer;
 using Devmem.Uapi;
 
@@ -39,7 +40,7 @@ internal static class NcdevmemCommand
         engine.AcceptOnlyFromAmong("stack", "kernel");
         Option<bool> sink = new("--sink") { Description = "Count fragments and return tokens without reading the payload." };
         Option<bool> json = new("--json") { Description = "Print the run's counts as one JSON object on stdout (the stream's bytes are then not printed)." };
-        Option<bool> stats = new("--stats") { Description = "Print the run's counts on stderr at the end." };
+        Option<bool> stats = new("--stats") { Description = "Print the run's counts, and on the user-space engine its NIC queues, page pools and TCP counters, on stderr at the end." };
         Option<string?> pcap = new("--pcap") { HelpName = "FILE", Description = "Record the link's frames both ways into a pcap file (user-space engine)." };
         foreach (Option option in new Option[] { server, serverAddress, clientAddress, port, validation, queues, firstQueue, ifname, chunk, failOnLinear, skipNic, engine, sink, json, stats, pcap })
         {
@@ -84,7 +85,8 @@ internal static class NcdevmemCommand
             using var signals = new TerminationSignals(cancellationToken);
             NcdevmemReport report = parse.GetValue(engine) == "kernel"
                 ? await RunOnKernelAsync(isServer, interfaceName, options, local, parse.GetValue(chunk), stdout, signals.Token).ConfigureAwait(false)
-                : await RunOnStackAsync(isServer, RecordingLinkOpener.For(opener, parse.GetValue(pcap)), interfaceName, options, local, parse.GetValue(chunk), stdout, signals.Token).ConfigureAwait(false);
+                : await RunOnStackAsync(isServer, RecordingLinkOpener.For(opener, parse.GetValue(pcap)), interfaceName, options, local, parse.GetValue(chunk), stdout,
+                    parse.GetValue(stats), signals.Token).ConfigureAwait(false);
             if (asJson)
             {
                 await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, TransferJsonContext.Default.NcdevmemReport)).ConfigureAwait(false);
@@ -101,23 +103,30 @@ internal static class NcdevmemCommand
     }
 
     private static async Task<NcdevmemReport> RunOnStackAsync(bool isServer, ILinkOpener opener, string interfaceName, NcdevmemServerOptions options,
-        IPAddress local, int chunk, Stream? stdout, CancellationToken cancellationToken)
+        IPAddress local, int chunk, Stream? stdout, bool stats, CancellationToken cancellationToken)
     {
         using var host = new EngineHost(opener, interfaceName, local);
         if (isServer)
         {
             var run = new NcdevmemServer(host.Engine, host.Binding, options, Console.Error, stdout);
             string? error = await run.RunAsync(cancellationToken).ConfigureAwait(false);
+            await PrintStatisticsAsync(stats, host, run.Connection).ConfigureAwait(false);
             TeardownReport teardown = host.Teardown();
             return ServerReport(run.Counters, options.Validation > 0, run.ValidationErrors, error ?? teardown.LeakReport, teardown.LeakedNetIovs);
         }
 
-        long sent = await new NcdevmemClient(host.Engine, Console.Error)
+        var client = new NcdevmemClient(host.Engine, Console.Error);
+        long sent = await client
             .RunAsync(new IPEndPoint(options.Address, options.Port), Console.OpenStandardInput(), chunk, cancellationToken)
             .ConfigureAwait(false);
+        await PrintStatisticsAsync(stats, host, client.Connection).ConfigureAwait(false);
         TeardownReport done = host.Teardown();
         return ClientReport(sent, done.LeakReport, done.LeakedNetIovs);
     }
+
+    // --stats: the NIC's queues and page pools and the connection's TCP counters, read before the engine stops.
+    private static Task PrintStatisticsAsync(bool stats, EngineHost host, TcpCounters? connection) =>
+        stats ? Console.Error.WriteAsync(EngineStatistics.Describe(host.Engine, connection)) : Task.CompletedTask;
 
     // The kernel owns the device memory and its accounting here, so there is no leak scope to consult.
     private static async Task<NcdevmemReport> RunOnKernelAsync(bool isServer, string interfaceName, NcdevmemServerOptions options,

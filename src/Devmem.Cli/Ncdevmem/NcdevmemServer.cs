@@ -2,6 +2,7 @@ using System.Globalization;
 using Devmem.Cli.Transfer;
 using Devmem.Memory;
 using Devmem.Stack.Sockets;
+using Devmem.Stack.Tcp;
 using Devmem.Uapi;
 
 namespace Devmem.Cli.Ncdevmem;
@@ -45,6 +46,9 @@ internal sealed class NcdevmemServer
     /// <summary>Pattern mismatches (with <c>-v</c>).</summary>
     public int ValidationErrors { get; private set; }
 
+    /// <summary>The served connection's TCP counters, once a client connected.</summary>
+    public TcpCounters? Connection { get; private set; }
+
     /// <summary>Sets up the NIC and listens; completes when the port is open, so a client can connect.</summary>
     public EngineTcpListener Listen()
     {
@@ -71,6 +75,7 @@ internal sealed class NcdevmemServer
     {
         ArgumentNullException.ThrowIfNull(listener);
         using EngineTcpSocket socket = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+        Connection = socket.Counters;
         NcdevmemSession.Connected(_log, socket.RemoteEndPoint);
         (string? error, ValidationErrors) = await NcdevmemSession.ReceiveAsync(new EngineDevmemSource(socket.Receiver), _binding.DmaBuf, _binding.Id,
             _options, _log, _output, Counters, cancellationToken).ConfigureAwait(false);

@@ -127,6 +127,30 @@ public sealed class NcdevmemCommandTests
         leaks.AssertNoLeaks();
     }
 
+    [Fact]
+    public async Task Stats_ShowTheQueuesPagePoolsAndTcpCounters()
+    {
+        using var leaks = MemoryLeakScope.Begin(nameof(Stats_ShowTheQueuesPagePoolsAndTcpCounters));
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using (var links = new MemoryLinkOpener())
+        {
+            Task<CliResult> server = Task.Run(() => CliRunner.Run(links, "-l", "-s", "10.0.0.2", "-p", "5201", "-v", "7", "-f", "memB", "--stats"), cancellationToken);
+            using (UserSpaceEngine client = EngineFactory.Start(links.Link.A, IPAddress.Parse("10.0.0.1"), EngineFactory.RandomMac()))
+            {
+                await SendWhenListeningAsync(client, NcdevmemPattern.Create(7, 64 * 1024), server, cancellationToken);
+            }
+
+            CliResult result = await server;
+            Assert.Equal(0, result.ExitCode);
+            Assert.Matches(@"rx queue \d+: \d+ packets, \d+ bytes, \d+ header-split, drops: none", result.Error);
+            Assert.Matches(@"page pool \d+ \(queue \d+, dma-buf \d+\): \d+ chunks in flight", result.Error);
+            Assert.Matches(@"tcp: \d+ segments in, \d+ out, 0 retransmitted", result.Error);
+            Assert.Contains("server: 65536 bytes", result.Error, StringComparison.Ordinal);
+        }
+
+        leaks.AssertNoLeaks();
+    }
+
     // The server command starts on another thread; until it listens, connecting is refused.
     private static async Task SendWhenListeningAsync(UserSpaceEngine engine, byte[] data, Task<CliResult> server, CancellationToken cancellationToken)
     {
