@@ -2,10 +2,11 @@ namespace Devmem.Stack.Tcp;
 
 /// <summary>
 /// Receive-buffer auto-tuning, Linux's dynamic right-sizing (<c>tcp_rcv_space_adjust</c>): once per round
-/// trip, the bytes that arrived in order during it are what the sender can deliver per RTT; the buffer
-/// grows to twice that (plus room for a burst) so the window never limits the flow, up to
-/// <see cref="TcpConnectionOptions.MaxReceiveBufferSize"/>. It only grows: a window once offered is not
-/// taken back.
+/// trip, the bytes the application took during it are what the flow moves per RTT; the buffer grows to
+/// twice that (plus room for a burst) so the window never limits it, up to
+/// <see cref="TcpConnectionOptions.MaxReceiveBufferSize"/>. Counting what the application took, not what
+/// arrived, keeps a slow or stalled reader from being handed more device memory. It only grows: a window
+/// once offered is not taken back.
 /// </summary>
 public sealed partial class TcpConnection
 {
@@ -15,7 +16,7 @@ public sealed partial class TcpConnection
     // The receiver's RTT estimate from echoed timestamps (microseconds, millisecond resolution), 0 before one.
     private long _receiverRtt;
 
-    // In-order bytes count from here, over the interval that began at _tuningSince.
+    // Bytes the application took count from here (in sequence space), over the interval that began at _tuningSince.
     private SeqNumber _tuningSeq;
     private long _tuningSince = -1;
 
@@ -36,7 +37,7 @@ public sealed partial class TcpConnection
         if (_tuningSince < 0)
         {
             _tuningSince = now;
-            _tuningSeq = _rcvNxt;
+            _tuningSeq = ConsumedSeq;
             return;
         }
 
@@ -47,7 +48,8 @@ public sealed partial class TcpConnection
         }
 
         // Twice a round trip's bytes: the sender's window may double in slow start before the next measurement.
-        long perRoundTrip = _rcvNxt - _tuningSeq;
+        SeqNumber consumed = ConsumedSeq;
+        long perRoundTrip = consumed - _tuningSeq;
         long wanted = (2 * perRoundTrip) + (16L * _options.Mss);
         if (wanted > _window.BufferSize)
         {
@@ -56,8 +58,11 @@ public sealed partial class TcpConnection
         }
 
         _tuningSince = now;
-        _tuningSeq = _rcvNxt;
+        _tuningSeq = consumed;
     }
+
+    // Linux's copied_seq: the stream position up to which the application has received.
+    private SeqNumber ConsumedSeq => _rcvNxt - _receiver.QueuedBytes;
 
     // A data segment echoed one of our TSvals: a round trip seen from the receiving side, smoothed by 1/8.
     private void SampleReceiverRtt(long rtt)

@@ -78,6 +78,28 @@ public class ReceiveTuningTests
     }
 
     [Fact]
+    public void AReaderThatDoesNotRead_IsNotGivenMoreBuffer()
+    {
+        using var bench = new TcpBench();
+        TcpConnection c = EstablishPassive(bench, Tuned, peerOptions: ScalingPeer);
+        for (int round = 0, offset = 0; round < 3; round++)
+        {
+            // 60 KB arrive per round trip but stay queued: the window fills, the buffer does not grow.
+            for (int i = 0; i < 60; i++, offset += 1000)
+            {
+                bench.Deliver(c, PeerData(offset), TcpBench.Pattern(1000, offset));
+                bench.Drain(c);
+            }
+
+            bench.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(64 * 1024, c.ReceiveBufferSize);
+        bench.ReceiveAll(c.Receiver);
+        bench.CloseAndAssertNoLeaks();
+    }
+
+    [Fact]
     public void WithoutWindowScaling_TheBufferStopsAt64KiB()
     {
         using var bench = new TcpBench();
