@@ -13,9 +13,6 @@ public sealed partial class UserSpaceEngine
     // Connections TCP is done with whose sockets the application still holds (their receive queues live on).
     private readonly HashSet<EngineConnection> _finished = [];
 
-    // Where a connection's dispatch writes a segment's payload before IP builds the frame around it.
-    private readonly byte[] _segmentPayload;
-
     /// <summary>
     /// Loop thread: the connection changed (a segment, a command, freed receive space). Settles the
     /// application's requests, hands established connections to their listener, and files the connection
@@ -120,12 +117,12 @@ public sealed partial class UserSpaceEngine
         while (true)
         {
             EnsureTransmitRoom(1);
-            if (!tcp.TryDispatch(_now, _segmentPayload, out TcpHeader header, out int length))
+            if (!tcp.TryDispatchInPlace(_now, _ip.Mtu, out TcpHeader header, out int length))
             {
                 break;
             }
 
-            _ip.Send(request, new TcpSegmentWriter(header, _segmentPayload.AsSpan(0, length)), _tx, _now);
+            _ip.Send(request, new TcpSegmentWriter(header, tcp, length), _tx, _now);
         }
 
         _demux.OnDispatched(tcp, _now);
@@ -137,7 +134,7 @@ public sealed partial class UserSpaceEngine
     {
         EnsureTransmitRoom(1);
         var request = new IpSendRequest { Destination = received.Source, Source = received.Destination, Protocol = IpProtocol.Tcp };
-        _ip.Send(request, new TcpSegmentWriter(reply, []), _tx, _now);
+        _ip.Send(request, new TcpSegmentWriter(reply), _tx, _now);
     }
 
     private void EnsureTransmitRoom(int frames)

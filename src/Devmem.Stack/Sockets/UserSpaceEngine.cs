@@ -61,7 +61,6 @@ public sealed partial class UserSpaceEngine : IDisposable, IAsyncDisposable
 
         // Received frames may be 64 KiB GSO frames on a TAP or packet link; what we send never exceeds the MTU.
         _tx = new FrameBatch(options.BatchSize, _ip.MaxFrameLength);
-        _segmentPayload = new byte[_ip.Mtu];
         _ip.SetUpperLayer(IpProtocol.Tcp, new TcpInput(this));
         _onLinkReady = OnLinkReady;
         _thread = new Thread(Run) { IsBackground = true, Name = $"devmem engine {_ip.MacAddress}" };

@@ -9,18 +9,42 @@ namespace Devmem.Stack.Tcp;
 /// </summary>
 public sealed partial class TcpConnection
 {
+    private int _dispatchOffset;
+    private int _dispatchLength;
+
     /// <summary>
-    /// Produces the next segment to send, if any is due at <paramref name="now"/>. The payload is copied into
-    /// <paramref name="payloadBuffer"/> (host memory; a segment carries at most the send MSS less options,
-    /// and at most the buffer's length). Call until it returns false; then call <see cref="PollAt"/> for
-    /// the next deadline. Expired timers are run first.
+    /// Produces the next segment to send, if any is due at <paramref name="now"/>, with its payload copied into
+    /// <paramref name="payloadBuffer"/> (a segment carries at most the send MSS less options, and at most the
+    /// buffer's length). Call until it returns false; then call <see cref="PollAt"/> for the next deadline.
+    /// Expired timers are run first.
     /// </summary>
     /// <param name="now">Microseconds on the driver's monotonic clock.</param>
-    /// <param name="payloadBuffer">Where the segment's payload goes (the frame buffer past the headers).</param>
+    /// <param name="payloadBuffer">Where the segment's payload goes.</param>
     /// <param name="header">The header to emit (checksum left to the IP layer).</param>
     /// <param name="payloadLength">Payload bytes written to <paramref name="payloadBuffer"/>.</param>
     public bool TryDispatch(long now, Span<byte> payloadBuffer, out TcpHeader header, out int payloadLength)
     {
+        if (!TryDispatchInPlace(now, payloadBuffer.Length, out header, out payloadLength))
+        {
+            return false;
+        }
+
+        CopyDispatchedPayload(payloadBuffer[..payloadLength]);
+        return true;
+    }
+
+    /// <summary>
+    /// As <see cref="TryDispatch"/>, without copying the payload: the
+    /// driver copies it with <see cref="CopyDispatchedPayload"/> straight into the frame it is building, before
+    /// the next call, so the bytes go from the send buffer to the wire in one copy.
+    /// </summary>
+    /// <param name="now">Microseconds on the driver's monotonic clock.</param>
+    /// <param name="maxPayload">The most payload the segment may carry (the room in the frame).</param>
+    /// <param name="header">The header to emit (checksum left to the IP layer).</param>
+    /// <param name="payloadLength">Payload bytes the segment carries.</param>
+    public bool TryDispatchInPlace(long now, int maxPayload, out TcpHeader header, out int payloadLength)
+    {
+        SetDispatchedPayload(0, 0);
         payloadLength = 0;
         RunTimers(now);
         if (_resetPending)
@@ -38,25 +62,25 @@ public sealed partial class TcpConnection
 
         if (CanSendData)
         {
-            if (_retransmitFirst && TryRetransmitFirst(now, payloadBuffer, out header, out payloadLength))
+            if (_retransmitFirst && TryRetransmitFirst(now, maxPayload, out header, out payloadLength))
             {
                 return true;
             }
 
-            if (_tailProbeDue && TrySendTailProbe(now, payloadBuffer, out header, out payloadLength))
+            if (_tailProbeDue && TrySendTailProbe(now, maxPayload, out header, out payloadLength))
             {
                 return true;
             }
 
             // RFC 6675 NextSeg(): a lost hole before new data, new data before a hole that is merely below SACKed data.
-            bool newData = PlanData(MaxPayload(now, payloadBuffer), _probeDue, out _, out _, out _);
+            bool newData = PlanData(MaxPayload(now, maxPayload), _probeDue, out _, out _, out _);
             if (PlanHoleRetransmission(newData, out SeqNumber holeSeq, out SeqNumber holeEnd)
-                && TryRetransmit(holeSeq, holeEnd, now, payloadBuffer, out header, out payloadLength))
+                && TryRetransmit(holeSeq, holeEnd, now, maxPayload, out header, out payloadLength))
             {
                 return true;
             }
 
-            if (TrySendData(now, payloadBuffer, out header, out payloadLength))
+            if (TrySendData(now, maxPayload, out header, out payloadLength))
             {
                 return true;
             }
@@ -153,19 +177,19 @@ public sealed partial class TcpConnection
 
     // The first unacknowledged segment again, on entering recovery (RFC 6675 §5 step 4.3, RFC 6582 §3.2
     // step 2) or after a NewReno partial ACK (step 5), without moving SND.NXT.
-    private bool TryRetransmitFirst(long now, Span<byte> payloadBuffer, out TcpHeader header, out int length)
+    private bool TryRetransmitFirst(long now, int maxPayload, out TcpHeader header, out int length)
     {
         _retransmitFirst = false;
-        return TryRetransmit(_sndUna, _scoreboard.NextSackedStart(_sndUna, _sndMax), now, payloadBuffer, out header, out length);
+        return TryRetransmit(_sndUna, _scoreboard.NextSackedStart(_sndUna, _sndMax), now, maxPayload, out header, out length);
     }
 
     // Fast retransmission of [seq, end) (at most a segment of it), FIN included if it ends there. Moves
     // HighRxt, never SND.NXT.
-    private bool TryRetransmit(SeqNumber seq, SeqNumber end, long now, Span<byte> payloadBuffer, out TcpHeader header, out int length)
+    private bool TryRetransmit(SeqNumber seq, SeqNumber end, long now, int maxPayload, out TcpHeader header, out int length)
     {
         TcpOptions options = SegmentOptions(now);
         int offset = seq - _sndBufSeq;
-        length = Math.Min(Math.Min(end - seq, _sendBuffer.Length - offset), Math.Min(_sndMss - options.EncodedLength, payloadBuffer.Length));
+        length = Math.Min(Math.Min(end - seq, _sendBuffer.Length - offset), Math.Min(_sndMss - options.EncodedLength, maxPayload));
         bool fin = _finQueued && _sndMax > FinSeq && seq + Math.Max(length, 0) == FinSeq;
         if (offset < 0 || (length <= 0 && !fin))
         {
@@ -175,7 +199,7 @@ public sealed partial class TcpConnection
         }
 
         length = Math.Max(length, 0);
-        _sendBuffer.CopyTo(offset, payloadBuffer[..length]);
+        SetDispatchedPayload(offset, length);
         header = BuildHeader(seq, fin ? TcpFlags.Ack | TcpFlags.Fin : TcpFlags.Ack, options);
         Counters.FastRetransmissions++;
         _highRxt = SeqNumber.Max(_highRxt, seq + length + (fin ? 1 : 0));
@@ -184,14 +208,14 @@ public sealed partial class TcpConnection
         return true;
     }
 
-    // The most payload the next segment may carry: the send MSS less options, and the caller's buffer.
-    private int MaxPayload(long now, Span<byte> payloadBuffer) => Math.Min(_sndMss - SegmentOptions(now).EncodedLength, payloadBuffer.Length);
+    // The most payload the next segment may carry: the send MSS less options, and the caller's room.
+    private int MaxPayload(long now, int maxPayload) => Math.Min(_sndMss - SegmentOptions(now).EncodedLength, maxPayload);
 
     // New data (or data again after a timeout pulled SND.NXT back) and FIN, from SND.NXT.
-    private bool TrySendData(long now, Span<byte> payloadBuffer, out TcpHeader header, out int length)
+    private bool TrySendData(long now, int maxPayload, out TcpHeader header, out int length)
     {
         TcpOptions options = SegmentOptions(now);
-        if (!PlanData(MaxPayload(now, payloadBuffer), _probeDue, out length, out bool fin, out bool windowProbe))
+        if (!PlanData(MaxPayload(now, maxPayload), _probeDue, out length, out bool fin, out bool windowProbe))
         {
             header = default;
             length = 0;
@@ -200,7 +224,7 @@ public sealed partial class TcpConnection
 
         SeqNumber seq = _sndNxt;
         int offset = seq - _sndBufSeq;
-        _sendBuffer.CopyTo(offset, payloadBuffer[..length]);
+        SetDispatchedPayload(offset, length);
 
         // PSH on the segment that empties what the application wrote, as Linux marks the end of a write.
         TcpFlags flags = TcpFlags.Ack;
@@ -363,6 +387,28 @@ public sealed partial class TcpConnection
             Window = window,
             Options = options,
         };
+    }
+
+    /// <summary>Copies the payload of the segment the last <see cref="TryDispatchInPlace"/> produced.</summary>
+    /// <exception cref="ArgumentException">The destination is not exactly the payload's length.</exception>
+    public void CopyDispatchedPayload(Span<byte> destination)
+    {
+        if (destination.Length != _dispatchLength)
+        {
+            throw new ArgumentException($"the dispatched segment carries {_dispatchLength} payload bytes, not {destination.Length}", nameof(destination));
+        }
+
+        if (_dispatchLength > 0)
+        {
+            _sendBuffer.CopyTo(_dispatchOffset, destination);
+        }
+    }
+
+    // Where the dispatched segment's payload lies in the send buffer, until the driver copies it.
+    private void SetDispatchedPayload(int offset, int length)
+    {
+        _dispatchOffset = offset;
+        _dispatchLength = length;
     }
 
     private void QueueReset(SeqNumber seq, SeqNumber? ack)

@@ -64,16 +64,16 @@ public sealed partial class TcpConnection
     }
 
     // RFC 8985 §7.3: the probe is one new segment if the peer's window allows, else the last segment again.
-    private bool TrySendTailProbe(long now, Span<byte> payloadBuffer, out Wire.TcpHeader header, out int length)
+    private bool TrySendTailProbe(long now, int maxPayload, out Wire.TcpHeader header, out int length)
     {
         // Still due while new data is tried, so TailProbeAllowance lets it past a full cwnd.
         SeqNumber seq = _sndNxt;
-        bool sent = TrySendData(now, payloadBuffer, out header, out length);
+        bool sent = TrySendData(now, maxPayload, out header, out length);
         _tailProbeDue = false;
         if (!sent)
         {
-            seq = SeqNumber.Max(_sndUna, _sndMax - MaxPayload(now, payloadBuffer));
-            sent = TryRetransmit(seq, _sndMax, now, payloadBuffer, out header, out length);
+            seq = SeqNumber.Max(_sndUna, _sndMax - MaxPayload(now, maxPayload));
+            sent = TryRetransmit(seq, _sndMax, now, maxPayload, out header, out length);
         }
 
         if (sent)

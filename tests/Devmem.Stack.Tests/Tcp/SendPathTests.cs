@@ -109,4 +109,28 @@ public class SendPathTests
         Assert.Equal((TcpFlags.Ack | TcpFlags.Psh, Iss + 1, PeerIss + 1, 300), (data.Flags, data.Seq, data.Ack, data.Payload.Length));
         bench.CloseAndAssertNoLeaks();
     }
+
+    [Fact]
+    public void DispatchInPlace_LeavesThePayloadInTheSendBuffer_UntilTheDriverCopiesItIntoTheFrame()
+    {
+        using var bench = new TcpBench();
+        TcpConnection c = EstablishActive(bench);
+        byte[] data = TcpBench.Pattern(2500);
+        c.Send(data);
+
+        // The frame has room for 700 payload bytes: the segment is cut there, and its bytes are copied once.
+        Assert.True(c.TryDispatchInPlace(bench.Now, 700, out TcpHeader header, out int length));
+        Assert.Equal((Iss + 1, 700), (header.SequenceNumber, length));
+        Assert.Throws<ArgumentException>(() => c.CopyDispatchedPayload(new byte[699]));
+        var frame = new byte[700];
+        c.CopyDispatchedPayload(frame);
+        Assert.Equal(data[..700], frame);
+
+        // The next one starts where that ended.
+        Assert.True(c.TryDispatchInPlace(bench.Now, 700, out header, out length));
+        Assert.Equal(Iss + 701, header.SequenceNumber);
+        c.CopyDispatchedPayload(frame.AsSpan(0, length));
+        Assert.Equal(data[700..(700 + length)], frame[..length]);
+        bench.CloseAndAssertNoLeaks();
+    }
 }
