@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace Devmem.Stack.Sockets;
@@ -10,7 +9,11 @@ public sealed partial class UserSpaceEngine
     private const int MaxReceiveBatchesPerTurn = 4;
 
     private readonly Thread _thread;
-    private readonly ConcurrentQueue<Action> _commands = new();
+    // Commands from application threads, under _postLock; the loop moves them to _running to run them
+    // outside the lock. Both queues keep their arrays, so a steady stream of commands allocates nothing
+    // (a ConcurrentQueue drops a segment every few dozen items).
+    private readonly Queue<Action> _commands = new();
+    private readonly Queue<Action> _running = new();
     private readonly Lock _postLock = new();
     private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 0);
     private readonly CancellationTokenSource _stopping = new();
@@ -92,7 +95,15 @@ public sealed partial class UserSpaceEngine
 
     private void RunCommands()
     {
-        while (_commands.TryDequeue(out Action? command))
+        lock (_postLock)
+        {
+            while (_commands.TryDequeue(out Action? posted))
+            {
+                _running.Enqueue(posted);
+            }
+        }
+
+        while (_running.TryDequeue(out Action? command))
         {
             command();
         }
