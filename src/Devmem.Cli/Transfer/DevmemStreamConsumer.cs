@@ -12,8 +12,9 @@ namespace Devmem.Cli.Transfer;
 /// <remarks>
 /// Tokens go back once per receive, in batches of at most <see cref="DevmemUapi.MaxDontneedTokens"/>, instead
 /// of one <c>setsockopt</c> per fragment as ncdevmem does: the same memory comes home before the next
-/// receive, for a fraction of the calls. Unlike ncdevmem, which leaves linear bytes unread (its TODO), they
-/// are checked and printed in stream order, so a stream that is partly linear still validates.
+/// receive, for a fraction of the calls. Unlike ncdevmem, which skips linear bytes (its source marks that as
+/// work left to do), they are checked and printed in stream order, so a stream that is partly linear still
+/// validates.
 /// </remarks>
 internal sealed class DevmemStreamConsumer
 {

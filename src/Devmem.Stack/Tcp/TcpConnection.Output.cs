@@ -281,7 +281,7 @@ public sealed partial class TcpConnection
         }
 
         unsent = Math.Max(unsent, 0);
-        int usable = Math.Min(_sndUna + _sndWnd - _sndNxt, _congestion.Window + LimitedTransmitAllowance - InFlight());
+        int usable = Math.Min(_sndUna + _sndWnd - _sndNxt, _congestion.Window + AllowanceBeyondCwnd - InFlight());
         if (_sndNxt < _sndMax && UsingScoreboard)
         {
             // Going back after a timeout: stop where SACKed data begins (SkipSackedData hops over it).

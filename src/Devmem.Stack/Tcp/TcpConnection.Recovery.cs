@@ -235,11 +235,14 @@ public sealed partial class TcpConnection
         return pipe;
     }
 
-    // RFC 3042: on the first two duplicate ACKs one new segment each may go beyond cwnd. With a scoreboard
-    // the pipe already leaves out what was SACKed (RFC 6675 §5 step 3), so no allowance is added.
-    private int LimitedTransmitAllowance => TailProbeAllowance + (!_inRecovery && !UsingScoreboard && _dupAcks is > 0 and < DuplicateAckThreshold
+    // What may go beyond cwnd: a tail loss probe's segment, and RFC 3042's limited transmit (one new segment
+    // on each of the first two duplicate ACKs). With a scoreboard the pipe already leaves out what was SACKed
+    // (RFC 6675 §5 step 3), so limited transmit adds nothing then.
+    private int AllowanceBeyondCwnd => TailProbeAllowance + LimitedTransmitAllowance;
+
+    private int LimitedTransmitAllowance => !_inRecovery && !UsingScoreboard && _dupAcks is > 0 and < DuplicateAckThreshold
         ? _dupAcks * _sndMss
-        : 0);
+        : 0;
 
     /// <summary>
     /// RFC 6675 NextSeg() rules 1 and 3 during SACK recovery: the lowest unSACKed byte not yet retransmitted,

@@ -112,7 +112,7 @@ internal sealed class DevmemProcess : IDisposable
     {
         string comm = File.ReadAllText($"/proc/{Id}/comm").Trim();
         Assert.Equal("dotnet", comm);
-        Support.Tool.Run("kill", $"-{signal}", Id.ToString(CultureInfo.InvariantCulture));
+        Kernel.Tests.Support.Ip.Tool("kill", $"-{signal}", Id.ToString(CultureInfo.InvariantCulture));
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using Devmem.Kernel.Namespaces;
+using Tools = Devmem.Kernel.Tests.Support.Ip;
 
 namespace Devmem.Interop.Tests.Support;
 
@@ -27,15 +28,15 @@ internal sealed class InteropNamespace : IDisposable
     {
         Privileges.RequireRoot("an interop test's network namespace");
         string name = "dmi-" + Guid.NewGuid().ToString("N")[..10];
-        Tool.Ip("netns", "add", name);
+        Tools.Run("netns", "add", name);
         try
         {
-            Tool.Ip("-n", name, "link", "set", "lo", "up");
+            Tools.Run("-n", name, "link", "set", "lo", "up");
             return new InteropNamespace(name, NetworkNamespace.Open(name));
         }
         catch
         {
-            Tool.Ip("netns", "del", name);
+            Tools.Run("netns", "del", name);
             throw;
         }
     }
@@ -44,10 +45,10 @@ internal sealed class InteropNamespace : IDisposable
     public T Run<T>(Func<T> action) => Handle.Run(action);
 
     /// <summary><c>ip -n NAME ARGS</c>.</summary>
-    public string Ip(params string[] arguments) => Tool.Ip(["-n", Name, .. arguments]);
+    public string Ip(params string[] arguments) => Tools.Run(["-n", Name, .. arguments]);
 
     /// <summary>Runs a command inside the namespace.</summary>
-    public string Exec(params string[] command) => Tool.Ip(["netns", "exec", Name, .. command]);
+    public string Exec(params string[] command) => Tools.Run(["netns", "exec", Name, .. command]);
 
     public void Dispose()
     {
@@ -58,6 +59,6 @@ internal sealed class InteropNamespace : IDisposable
 
         _disposed = true;
         Handle.Dispose();
-        Tool.Ip("netns", "del", Name);
+        Tools.Run("netns", "del", Name);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Devmem.Interop.Tests.Support;
+using Devmem.Kernel.Tests.Support;
 using Devmem.Stack.Link.Pcap;
 using Devmem.Stack.Sockets;
 using Devmem.Stack.Tests.Sockets;
@@ -56,7 +57,7 @@ public sealed class TapCaptureTests(ITestOutputHelper output)
     [Fact]
     public async Task Capture_HasNoMalformedPacketsForTshark()
     {
-        if (!Tool.Exists("tshark"))
+        if (!Ip.Exists("tshark"))
         {
             Assert.Skip("tshark is not installed (apt-get install -y tshark): the capture's malformed-packet check needs it.");
         }
@@ -65,8 +66,8 @@ public sealed class TapCaptureTests(ITestOutputHelper output)
         try
         {
             int frames = PcapFile.ReadEthernetFrames(path).Count;
-            string all = Tool.Run("tshark", "-n", "-r", path, "-T", "fields", "-e", "frame.number");
-            string malformed = Tool.Run("tshark", "-n", "-r", path, "-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number");
+            string all = Ip.Tool("tshark", "-n", "-r", path, "-T", "fields", "-e", "frame.number");
+            string malformed = Ip.Tool("tshark", "-n", "-r", path, "-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number");
             Assert.Equal(frames, all.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             Assert.True(string.IsNullOrWhiteSpace(malformed), $"tshark calls frames {malformed.Trim().ReplaceLineEndings(",")} malformed");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tshark read {frames} frames, none malformed"));

@@ -110,6 +110,17 @@ internal sealed class EnginePair : IDisposable
 
     public static MacAddress MacB => new(0x02_00_00_00_00_0B);
 
+    /// <summary>
+    /// Timers scaled to the memory link's sub-millisecond round trip, so that a lossy transfer is bound by
+    /// recovery rather than by Linux's WAN-sized 200 ms minimum RTO and 40 ms delayed ACK.
+    /// </summary>
+    public static TcpConnectionOptions MemoryLinkTimers { get; } = TcpConnectionOptions.Default with
+    {
+        MinRto = TimeSpan.FromMilliseconds(20),
+        InitialRto = TimeSpan.FromMilliseconds(100),
+        DelayedAckTimeout = TimeSpan.FromMilliseconds(5),
+    };
+
     private static UserSpaceEngineOptions Options(ILink endpoint, ulong mac, byte host, bool ipv6, TcpConnectionOptions? tcp) => new()
     {
         Link = endpoint,

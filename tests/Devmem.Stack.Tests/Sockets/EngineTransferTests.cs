@@ -15,15 +15,6 @@ public sealed class EngineTransferTests(ITestOutputHelper output)
 {
     private const int MiB = 1 << 20;
 
-    // Timers scaled to the memory link's sub-millisecond round trip, so that a lossy transfer is bound by
-    // recovery rather than by Linux's WAN-sized 200 ms minimum RTO and 40 ms delayed ACK.
-    private static readonly TcpConnectionOptions FastRecovery = TcpConnectionOptions.Default with
-    {
-        MinRto = TimeSpan.FromMilliseconds(20),
-        InitialRto = TimeSpan.FromMilliseconds(100),
-        DelayedAckTimeout = TimeSpan.FromMilliseconds(5),
-    };
-
     [Fact]
     public async Task Ipv4_SteeredFlowArrivesInDeviceMemory_OtherFlowAsHostData()
     {
@@ -38,7 +29,7 @@ public sealed class EngineTransferTests(ITestOutputHelper output)
     {
         var faults = new FaultInjectorOptions { Seed = 7, LossRate = 0.05, ReorderRate = 0.10, DuplicateRate = 0.01, CorruptRate = 0.001 };
         var link = new MemoryLinkOptions { QueueLength = 1024, AToBFaults = faults, BToAFaults = faults with { Seed = 8 } };
-        using var pair = new EnginePair(ipv6: false, link, FastRecovery);
+        using var pair = new EnginePair(ipv6: false, link, EnginePair.MemoryLinkTimers);
         TimeSpan elapsed = await TransferAsync(pair, steeredBytes: 4 * MiB, unsteeredBytes: MiB / 4, TimeSpan.FromSeconds(300));
         output.WriteLine($"IPv4 with faults, 4 MiB devmem: {4 / elapsed.TotalSeconds:F1} MiB/s ({elapsed.TotalMilliseconds:F0} ms)");
         pair.DisposeAndAssertNoLeaks();

@@ -16,14 +16,6 @@ public sealed class NetworkSimulationTests(ITestOutputHelper output)
 {
     private const int Bytes = 64 << 20;
 
-    private static readonly TcpConnectionOptions Timers = TcpConnectionOptions.Default with
-    {
-        // Timers scaled to the memory link's sub-millisecond round trip (see EngineTransferTests).
-        MinRto = TimeSpan.FromMilliseconds(20),
-        InitialRto = TimeSpan.FromMilliseconds(100),
-        DelayedAckTimeout = TimeSpan.FromMilliseconds(5),
-    };
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -31,7 +23,7 @@ public sealed class NetworkSimulationTests(ITestOutputHelper output)
     {
         var faults = new FaultInjectorOptions { Seed = 11, LossRate = 0.05, ReorderRate = 0.10, DuplicateRate = 0.01, CorruptRate = 0.001 };
         var link = new MemoryLinkOptions { QueueLength = 1024, AToBFaults = faults, BToAFaults = faults with { Seed = 12 } };
-        using var pair = new EnginePair(ipv6, link, Timers, deviceMemoryOnA: true);
+        using var pair = new EnginePair(ipv6, link, EnginePair.MemoryLinkTimers, deviceMemoryOnA: true);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromMinutes(5));
         byte[] data = NcdevmemPattern.Create(Bytes);
