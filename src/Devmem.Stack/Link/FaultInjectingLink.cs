@@ -129,29 +129,38 @@ public sealed class FaultInjectingLink : ILink, IDisposable
         // Frames come from the inner link or, later, from the injector's timer (delayed or reordered ones). Each
         // source takes one waiter, so the wait that did not finish is kept for the next call instead of doubled;
         // one that finished meanwhile (for frames since read) says nothing now and is made again.
-        if (_innerWait is { IsCompleted: true })
+        while (true)
         {
-            _innerWait = null;
-        }
+            if (_innerWait is { IsCompleted: true })
+            {
+                _innerWait = null;
+            }
 
-        if (_queueWait is { IsCompleted: true })
-        {
+            if (_queueWait is { IsCompleted: true })
+            {
+                _queueWait = null;
+            }
+
+            _innerWait ??= _inner.WaitForFramesAsync(cancellationToken).AsTask();
+            _queueWait ??= ReceiveQueue.WaitForFramesAsync(cancellationToken).AsTask();
+            Task first = await Task.WhenAny(_innerWait, _queueWait).WaitAsync(cancellationToken);
+            if (first == _innerWait)
+            {
+                _innerWait = null;
+                await first;
+                return;
+            }
+
             _queueWait = null;
-        }
+            await first;
 
-        _innerWait ??= _inner.WaitForFramesAsync(cancellationToken).AsTask();
-        _queueWait ??= ReceiveQueue.WaitForFramesAsync(cancellationToken).AsTask();
-        Task first = await Task.WhenAny(_innerWait, _queueWait).WaitAsync(cancellationToken);
-        if (first == _innerWait)
-        {
-            _innerWait = null;
+            // The queue's wait completes on the thread pool, so it may report frames a Receive has read since;
+            // only frames still queued end the wait.
+            if (ReceiveQueue.Count > 0)
+            {
+                return;
+            }
         }
-        else
-        {
-            _queueWait = null;
-        }
-
-        await first;
     }
 
     /// <summary>Stops the injectors (frames they hold are discarded) and disposes the inner link when owned.</summary>
