@@ -24,7 +24,11 @@ internal static class ArpRoundTrips
         return transmit;
     }
 
-    /// <summary>Returns the bytes the calling thread allocated over <paramref name="roundTrips"/> measured round trips.</summary>
+    /// <summary>
+    /// Returns the fewest bytes the calling thread allocated over <paramref name="roundTrips"/> round trips, in
+    /// the best of three rounds: an allocation per frame shows in every round, while a one-off in the runtime
+    /// (tiered compilation, a timer, under parallel tests) can only spoil one.
+    /// </summary>
     public static long Measure(ILink link, int roundTrips, CancellationToken cancellationToken)
     {
         FrameBatch transmit = ArpRequest();
@@ -35,13 +39,19 @@ internal static class ArpRoundTrips
             RoundTrip(link, transmit, receive, cancellationToken);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < roundTrips; i++)
+        long best = long.MaxValue;
+        for (int round = 0; round < 3; round++)
         {
-            RoundTrip(link, transmit, receive, cancellationToken);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < roundTrips; i++)
+            {
+                RoundTrip(link, transmit, receive, cancellationToken);
+            }
+
+            best = Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return best;
     }
 
     // Sends the request and polls until an ARP reply to us is back (other frames the kernel sends are skipped).
