@@ -24,13 +24,14 @@ internal static class DemoCommand
         Option<int> seed = new("--seed") { HelpName = "N", Description = "Seed of the faults, to repeat a run exactly.", DefaultValueFactory = _ => 1 };
         Option<bool> ipv6 = new("--ipv6") { Description = "IPv6 instead of IPv4." };
         Option<bool> json = new("--json") { Description = "Print one JSON object instead of the summary." };
+        Option<DeviceMemoryKind?> memory = DeviceMemory.Option();
         var command = new Command(
             "demo",
             "Two user-space engines in this process: a sender and a devmem receiver whose NIC splits headers and puts payload " +
-            "into a host-memory dma-buf. Every byte is checked against ncdevmem's -v 7 pattern in device memory and every token " +
+            "into a dma-buf (host memory, a udmabuf, or GPU memory with --memory cuda). Every byte is checked against ncdevmem's -v 7 pattern in device memory and every token " +
             "returned. Exit 0 only if the data validated and nothing leaked.")
         {
-            bytes, loss, reorder, duplicate, corrupt, seed, ipv6, json,
+            bytes, loss, reorder, duplicate, corrupt, seed, ipv6, memory, json,
         };
         CommandAction.SetAsync(command, async (parse, cancellationToken) =>
         {
@@ -43,6 +44,7 @@ internal static class DemoCommand
                 CorruptPercent = parse.GetValue(corrupt),
                 Seed = parse.GetValue(seed),
                 Ipv6 = parse.GetValue(ipv6),
+                Memory = parse.GetValue(memory) ?? DeviceMemoryKind.Host,
             };
             var runner = new DemoRunner(options, Console.Error);
             using var signals = new TerminationSignals(cancellationToken);

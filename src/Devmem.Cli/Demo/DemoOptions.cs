@@ -1,3 +1,4 @@
+using Devmem.Cli.Hosting;
 using Devmem.Stack.Link;
 
 namespace Devmem.Cli.Demo;
@@ -25,6 +26,9 @@ internal sealed record DemoOptions
 
     /// <summary>IPv6 instead of IPv4.</summary>
     public bool Ipv6 { get; init; }
+
+    /// <summary>What the receiver's dma-buf is made of.</summary>
+    public DeviceMemoryKind Memory { get; init; } = DeviceMemoryKind.Host;
 
     /// <summary>The wire's faults, or null for a clean wire.</summary>
     public FaultInjectorOptions? Faults() =>

@@ -18,6 +18,7 @@ namespace Devmem.Cli.Demo;
 /// <param name="Retransmits">Data segments the sender sent again.</param>
 /// <param name="LeakedNetIovs">Chunks of the dma-buf that never came home.</param>
 /// <param name="Pool">The dma-buf's chunks at the end of the transfer, before teardown.</param>
+/// <param name="Memory">What the dma-buf is made of (host memory, a udmabuf, a GPU's memory).</param>
 internal sealed record DemoReport(
     long Bytes,
     double Seconds,
@@ -33,7 +34,8 @@ internal sealed record DemoReport(
     IReadOnlyDictionary<string, long> Drops,
     long Retransmits,
     long LeakedNetIovs,
-    PoolState Pool)
+    PoolState Pool,
+    string Memory)
 {
     /// <summary>The demo's verdict: the data validated and nothing leaked.</summary>
     public bool Succeeded => Validated && LeakedNetIovs == 0 && Error is null;

@@ -9,8 +9,9 @@ namespace Devmem.Cli.Demo;
 
 /// <summary>
 /// <c>devmem demo</c>: a sender engine writes ncdevmem's <c>-v 7</c> stream to a receiver engine over the
-/// memory link; the receiver's NIC splits headers and puts the payload into a host-memory dma-buf bound to its
-/// devmem queue; the application checks every byte where it lies and returns each token as it goes.
+/// memory link; the receiver's NIC splits headers and puts the payload into the dma-buf bound to its devmem
+/// queue (host memory, or a GPU's); the application checks every byte where it lies (copied back first from a
+/// GPU) and returns each token as it goes.
 /// </summary>
 internal sealed class DemoRunner
 {
@@ -39,7 +40,7 @@ internal sealed class DemoRunner
     /// <summary>Runs the transfer, tears both engines down and checks for leaks.</summary>
     public async Task<DemoReport> RunAsync(CancellationToken cancellationToken)
     {
-        using var testbed = new MemoryLinkTestbed(new TestbedOptions { Ipv6 = _options.Ipv6, Faults = _options.Faults() });
+        using var testbed = new MemoryLinkTestbed(new TestbedOptions { Ipv6 = _options.Ipv6, Faults = _options.Faults(), Memory = _options.Memory });
         testbed.SteerToDeviceMemory(Port);
         var validator = new NcdevmemValidator(NcdevmemPattern.DefaultPeriod, _mismatches);
         var consumer = new DevmemStreamConsumer(testbed.Binding.DmaBuf, testbed.Binding.Id, new ConsumerOptions { Validator = validator }, Counters);
@@ -75,6 +76,7 @@ internal sealed class DemoRunner
         }
 
         PoolState pool = testbed.Pool();
+        string memory = testbed.Memory;
         IReadOnlyDictionary<string, long> drops = testbed.Drops();
         TeardownReport teardown = testbed.Teardown();
         error ??= teardown.LeakReport ?? (teardown.SkbsInUse != 0 ? $"{teardown.SkbsInUse} skbs not returned" : null);
@@ -94,7 +96,8 @@ internal sealed class DemoRunner
             drops,
             retransmits,
             teardown.LeakedNetIovs,
-            pool);
+            pool,
+            memory);
     }
 
     // The sender writes the pattern and shuts down; it stops early if the receiver already finished (failed).

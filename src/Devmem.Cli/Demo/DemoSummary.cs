@@ -22,6 +22,6 @@ internal static class DemoSummary
         writer.WriteLine(string.Create(c, $"  retransmits: {report.Retransmits}; drops: {string.Join(", ", drops.DefaultIfEmpty("none"))}"));
         PoolState pool = report.Pool;
         writer.WriteLine(string.Create(c,
-            $"  dma-buf: {pool.Chunks} chunks of 4 KiB, {pool.Free} free, {pool.InPagePools} in the NIC's page pool, {pool.HeldByApplication} held by the application; leaked net_iovs: {report.LeakedNetIovs}"));
+            $"  dma-buf: {report.Memory}, {pool.Chunks} chunks of 4 KiB, {pool.Free} free, {pool.InPagePools} in the NIC's page pool, {pool.HeldByApplication} held by the application; leaked net_iovs: {report.LeakedNetIovs}"));
     }
 }

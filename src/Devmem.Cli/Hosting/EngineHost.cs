@@ -9,25 +9,35 @@ namespace Devmem.Cli.Hosting;
 
 /// <summary>
 /// One user-space engine on the link <c>-f IFNAME</c> names, with ncdevmem's dma-buf (16000 pages of host
-/// memory) and its binding, all made inside a leak scope; <see cref="Teardown"/> stops the engine and
+/// memory, or of the memory <c>--memory</c> chose) and its binding, all made inside a leak scope; <see cref="Teardown"/> stops the engine and
 /// checks that every chunk came home. ncdevmem's command line and <c>devmem serve</c> run on it.
 /// </summary>
 internal sealed class EngineHost : IDisposable
 {
     private readonly MemoryLeakScope _leaks = MemoryLeakScope.Begin(nameof(EngineHost));
     private readonly ILink _link;
-    private readonly HostDmaBuf _dmaBuf;
+    private readonly DmaBuf _dmaBuf;
     private TeardownReport? _teardown;
 
-    public EngineHost(ILinkOpener opener, string interfaceName, IPAddress address)
+    public EngineHost(ILinkOpener opener, string interfaceName, IPAddress address, DeviceMemoryKind memory = DeviceMemoryKind.Host)
     {
         ArgumentNullException.ThrowIfNull(opener);
         try
         {
-            _link = opener.Open(interfaceName);
-            Engine = EngineFactory.Start(_link, address, EngineFactory.RandomMac());
-            _dmaBuf = new HostDmaBuf(TestbedOptions.DefaultDmaBufBytes, "devmem");
-            Binding = new DmaBufBinding(_dmaBuf, BindingDirection.Rx);
+            // The memory first: a machine without it fails before a link or an engine needs undoing.
+            _dmaBuf = DeviceMemory.Create(memory, TestbedOptions.DefaultDmaBufBytes, "devmem");
+            try
+            {
+                _link = opener.Open(interfaceName);
+                Engine = EngineFactory.Start(_link, address, EngineFactory.RandomMac());
+                Binding = new DmaBufBinding(_dmaBuf, BindingDirection.Rx);
+            }
+            catch
+            {
+                (_link as IDisposable)?.Dispose();
+                _dmaBuf.Dispose();
+                throw;
+            }
         }
         catch
         {

@@ -42,7 +42,8 @@ internal static class NcdevmemCommand
         Option<bool> json = new("--json") { Description = "Print the run's counts as one JSON object on stdout (the stream's bytes are then not printed)." };
         Option<bool> stats = new("--stats") { Description = "Print the run's counts, and on the user-space engine its NIC queues, page pools and TCP counters, on stderr at the end." };
         Option<string?> pcap = new("--pcap") { HelpName = "FILE", Description = "Record the link's frames both ways into a pcap file (user-space engine)." };
-        foreach (Option option in new Option[] { server, serverAddress, clientAddress, port, validation, queues, firstQueue, ifname, chunk, failOnLinear, skipNic, engine, sink, json, stats, pcap })
+        Option<DeviceMemoryKind?> memory = DeviceMemory.Option();
+        foreach (Option option in new Option[] { server, serverAddress, clientAddress, port, validation, queues, firstQueue, ifname, chunk, failOnLinear, skipNic, engine, sink, json, stats, pcap, memory })
         {
             root.Options.Add(option);
         }
@@ -84,9 +85,10 @@ internal static class NcdevmemCommand
             Stream? stdout = asJson ? null : Console.OpenStandardOutput();
             using var signals = new TerminationSignals(cancellationToken);
             NcdevmemReport report = parse.GetValue(engine) == "kernel"
-                ? await RunOnKernelAsync(isServer, interfaceName, options, local, parse.GetValue(chunk), stdout, signals.Token).ConfigureAwait(false)
-                : await RunOnStackAsync(isServer, RecordingLinkOpener.For(opener, parse.GetValue(pcap)), interfaceName, options, local, parse.GetValue(chunk), stdout,
-                    parse.GetValue(stats), signals.Token).ConfigureAwait(false);
+                ? await RunOnKernelAsync(isServer, interfaceName, options, parse.GetValue(memory) ?? DeviceMemoryKind.Udmabuf, local, parse.GetValue(chunk), stdout,
+                    signals.Token).ConfigureAwait(false)
+                : await RunOnStackAsync(isServer, RecordingLinkOpener.For(opener, parse.GetValue(pcap)), interfaceName, options, parse.GetValue(memory) ?? DeviceMemoryKind.Host,
+                    local, parse.GetValue(chunk), stdout, parse.GetValue(stats), signals.Token).ConfigureAwait(false);
             if (asJson)
             {
                 await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, TransferJsonContext.Default.NcdevmemReport)).ConfigureAwait(false);
@@ -103,9 +105,9 @@ internal static class NcdevmemCommand
     }
 
     private static async Task<NcdevmemReport> RunOnStackAsync(bool isServer, ILinkOpener opener, string interfaceName, NcdevmemServerOptions options,
-        IPAddress local, int chunk, Stream? stdout, bool stats, CancellationToken cancellationToken)
+        DeviceMemoryKind memory, IPAddress local, int chunk, Stream? stdout, bool stats, CancellationToken cancellationToken)
     {
-        using var host = new EngineHost(opener, interfaceName, local);
+        using var host = new EngineHost(opener, interfaceName, local, memory);
         if (isServer)
         {
             var run = new NcdevmemServer(host.Engine, host.Binding, options, Console.Error, stdout);
@@ -130,11 +132,11 @@ internal static class NcdevmemCommand
 
     // The kernel owns the device memory and its accounting here, so there is no leak scope to consult.
     private static async Task<NcdevmemReport> RunOnKernelAsync(bool isServer, string interfaceName, NcdevmemServerOptions options,
-        IPAddress local, int chunk, Stream? stdout, CancellationToken cancellationToken)
+        DeviceMemoryKind memory, IPAddress local, int chunk, Stream? stdout, CancellationToken cancellationToken)
     {
         if (isServer)
         {
-            var run = new KernelNcdevmemServer(interfaceName, options, Console.Error, stdout);
+            var run = new KernelNcdevmemServer(interfaceName, options, memory, Console.Error, stdout);
             string? error = await run.RunAsync(cancellationToken).ConfigureAwait(false);
             return ServerReport(run.Counters, options.Validation > 0, run.ValidationErrors, error, leakedNetIovs: 0);
         }

@@ -25,9 +25,10 @@ internal static class ServeCommand
         Option<ushort?> echo = new("--echo") { HelpName = "PORT", Description = "Port whose connections are echoed back (ordinary receive)." };
         Option<bool> json = new("--json") { Description = "Print the statistics as one JSON object when stopping." };
         Option<string?> pcap = new("--pcap") { HelpName = "FILE", Description = "Record the link's frames both ways into a pcap file." };
+        Option<DeviceMemoryKind?> memory = DeviceMemory.Option();
         var command = new Command("serve", "Serve discard (devmem receive) and echo connections until SIGINT or SIGTERM, then print statistics and check leaks.")
         {
-            ifname, address, discard, echo, json, pcap,
+            ifname, address, discard, echo, json, pcap, memory,
         };
         CommandAction.SetAsync(command, async (parse, cancellationToken) =>
         {
@@ -36,7 +37,7 @@ internal static class ServeCommand
                 : throw new ArgumentException($"-s {parse.GetValue(address)} is not an IPv4 or IPv6 address");
             var options = new ServeOptions { Address = ip, DiscardPort = parse.GetValue(discard), EchoPort = parse.GetValue(echo) };
             using ILoggerFactory logging = CliLogging.CreateFactory(parse);
-            using var host = new EngineHost(RecordingLinkOpener.For(links, parse.GetValue(pcap)), parse.GetValue(ifname)!, ip);
+            using var host = new EngineHost(RecordingLinkOpener.For(links, parse.GetValue(pcap)), parse.GetValue(ifname)!, ip, parse.GetValue(memory) ?? DeviceMemoryKind.Host);
             var serve = new ServeHost(host.Engine, host.Binding, options, logging.CreateLogger("devmem.serve"));
             using (var signals = new TerminationSignals(cancellationToken))
             {

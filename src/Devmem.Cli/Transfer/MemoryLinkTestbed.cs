@@ -11,7 +11,7 @@ namespace Devmem.Cli.Transfer;
 
 /// <summary>
 /// Two user-space engines in one process over a <see cref="MemoryLink"/>: a sender, and a receiver whose NIC
-/// is set up as ncdevmem sets up a machine (the last RX queue bound to a host-memory dma-buf, RSS over the
+/// is set up as ncdevmem sets up a machine (the last RX queue bound to a dma-buf of the chosen memory, RSS over the
 /// others, flow rules added per port with <see cref="SteerToDeviceMemory"/>). <see cref="Teardown"/> stops
 /// everything and runs the no-leak check. Used by <c>devmem demo</c> and by the tests of every command.
 /// </summary>
@@ -29,19 +29,29 @@ internal sealed class MemoryLinkTestbed : IDisposable
 
     private readonly MemoryLeakScope _leaks = MemoryLeakScope.Begin(nameof(MemoryLinkTestbed));
     private readonly MemoryLink _link;
-    private readonly HostDmaBuf _dmaBuf;
+    private readonly DmaBuf _dmaBuf;
     private TeardownReport? _teardown;
 
     public MemoryLinkTestbed(TestbedOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            // First, so a machine without the chosen memory fails before anything else needs undoing.
+            _dmaBuf = DeviceMemory.Create(options.Memory, options.DmaBufBytes, "devmem-demo");
+        }
+        catch
+        {
+            _leaks.Dispose();
+            throw;
+        }
+
         _link = new MemoryLink(new MemoryLinkOptions
         {
             QueueLength = 1024,
             AToBFaults = options.Faults,
             BToAFaults = options.Faults is { } faults ? faults with { Seed = faults.Seed + 1 } : null,
         });
-        _dmaBuf = new HostDmaBuf(options.DmaBufBytes, "devmem-demo");
         Binding = new DmaBufBinding(_dmaBuf, BindingDirection.Rx);
         SenderAddress = IPAddress.Parse(options.Ipv6 ? "fd00::1" : "10.0.0.1");
         ReceiverAddress = IPAddress.Parse(options.Ipv6 ? "fd00::2" : "10.0.0.2");
@@ -63,6 +73,9 @@ internal sealed class MemoryLinkTestbed : IDisposable
 
     /// <summary>The receiver's dma-buf binding (its <see cref="NetIovArea.DmaBuf"/> holds the device bytes).</summary>
     public DmaBufBinding Binding { get; }
+
+    /// <summary>What the receiver's dma-buf is made of, in words.</summary>
+    public string Memory => DeviceMemory.Describe(_dmaBuf);
 
     public IPAddress SenderAddress { get; }
 

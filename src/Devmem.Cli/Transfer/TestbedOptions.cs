@@ -1,3 +1,4 @@
+using Devmem.Cli.Hosting;
 using Devmem.Stack.Link;
 
 namespace Devmem.Cli.Transfer;
@@ -6,7 +7,7 @@ namespace Devmem.Cli.Transfer;
 internal sealed record TestbedOptions
 {
     /// <summary>ncdevmem's default dma-buf: 16000 pages.</summary>
-    public const long DefaultDmaBufBytes = 16000L * Memory.Page.Size;
+    public const long DefaultDmaBufBytes = 16000L * Devmem.Memory.Page.Size;
 
     /// <summary>IPv6 addresses (fd00::1, fd00::2) instead of IPv4 (10.0.0.1, 10.0.0.2).</summary>
     public bool Ipv6 { get; init; }
@@ -22,4 +23,7 @@ internal sealed record TestbedOptions
 
     /// <summary>Size of the receiver's dma-buf.</summary>
     public long DmaBufBytes { get; init; } = DefaultDmaBufBytes;
+
+    /// <summary>What the receiver's dma-buf is made of.</summary>
+    public DeviceMemoryKind Memory { get; init; } = DeviceMemoryKind.Host;
 }

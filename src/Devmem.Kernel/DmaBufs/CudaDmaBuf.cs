@@ -169,6 +169,36 @@ public sealed class CudaDmaBuf : DmaBuf, IExportedDmaBuf
         }
     }
 
+    /// <summary>
+    /// The free and total memory of GPU <paramref name="deviceOrdinal"/> (<c>cuMemGetInfo</c>), to size a
+    /// dma-buf or to see that freed buffers gave their memory back.
+    /// </summary>
+    /// <exception cref="DevmemException">ENODEV where <see cref="CheckAvailability"/> says no; the driver's error otherwise.</exception>
+    public static unsafe CudaMemoryInfo GetMemoryInfo(int deviceOrdinal = 0)
+    {
+        DmaBufExporterAvailability availability = CheckAvailability(deviceOrdinal);
+        if (!availability.IsAvailable)
+        {
+            throw new DevmemException(Errno.ENODEV, availability.Reason);
+        }
+
+        int device;
+        Check(CudaDriver.DeviceGet(&device, deviceOrdinal), "cuDeviceGet");
+        nint context;
+        Check(CudaDriver.DevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain");
+        try
+        {
+            using CudaContextScope scope = CudaContextScope.Enter(context);
+            nuint free, total;
+            Check(CudaDriver.MemGetInfo(&free, &total), "cuMemGetInfo");
+            return new CudaMemoryInfo((long)free, (long)total);
+        }
+        finally
+        {
+            _ = CudaDriver.DevicePrimaryCtxRelease(device);
+        }
+    }
+
     /// <inheritdoc/>
     protected override Span<byte> GetSpanCore(long offset, int length) =>
         throw new InvalidOperationException($"{this} is GPU memory the CPU cannot address; use Read and Write.");

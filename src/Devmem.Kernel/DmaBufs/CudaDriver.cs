@@ -60,6 +60,9 @@ internal static unsafe partial class CudaDriver
     [LibraryImport(Library, EntryPoint = "cuMemFree_v2")]
     public static partial int MemFree(ulong devicePointer);
 
+    [LibraryImport(Library, EntryPoint = "cuMemGetInfo_v2")]
+    public static partial int MemGetInfo(nuint* free, nuint* total);
+
     [LibraryImport(Library, EntryPoint = "cuMemcpyHtoD_v2")]
     public static partial int MemcpyHtoD(ulong destination, void* source, nuint size);
 

@@ -55,6 +55,39 @@ public sealed class KernelEngineTests
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
 
         // Without /dev/udmabuf there is no device memory to bind; with it, veth refuses header split or bind-rx.
-        Assert.Contains(Udmabuf.CheckAvailability().IsAvailable ? "EOPNOTSUPP" : "no dma-buf for device memory", result.Error, StringComparison.Ordinal);
+        Assert.Contains(Udmabuf.CheckAvailability().IsAvailable ? "EOPNOTSUPP" : "--memory udmabuf is not available on this machine", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KernelServer_HostMemory_IsEinvalNamingTheMemoryItTakes()
+    {
+        using TestNetworkNamespace ns = TestNetworkNamespace.Create();
+        CliResult result = CliRunner.RunIn(ns.Handle, "-l", "-s", "10.9.9.1", "-p", "5201", "-f", TestNetworkNamespace.Veth, "--engine", "kernel", "--memory", "host");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("EINVAL", result.Error, StringComparison.Ordinal);
+        Assert.Contains("use --memory udmabuf or --memory cuda with --engine kernel", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KernelServer_GpuMemoryOnVeth_ReachesBindRxAndReportsTheKernelsRefusal()
+    {
+        DmaBufExporterAvailability cuda = CudaDmaBuf.CheckAvailability();
+        using TestNetworkNamespace ns = TestNetworkNamespace.Create();
+
+        // -n skips header split and the flow rule (veth has neither), so the GPU's dma-buf goes to bind-rx itself.
+        CliResult result = CliRunner.RunIn(ns.Handle, "-l", "-s", "10.9.9.1", "-p", "5201", "-f", TestNetworkNamespace.Veth, "--engine", "kernel", "--memory", "cuda", "-n");
+        Assert.Equal(1, result.ExitCode);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+        if (cuda.IsAvailable)
+        {
+            // netdev_nl_bind_rx_doit: veth has no queue management API, whatever the dma-buf.
+            Assert.Contains("EOPNOTSUPP", result.Error, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains($"--memory cuda is not available on this machine: {cuda.Reason}", result.Error, StringComparison.Ordinal);
+            Assert.Contains("The kernel engine takes --memory udmabuf or --memory cuda.", result.Error, StringComparison.Ordinal);
+        }
     }
 }

@@ -34,6 +34,15 @@ public class UdmabufTests
     }
 
     [Fact]
+    public void Fd_IsADmaBufTheKernelNamesUdmabuf()
+    {
+        using Udmabuf buffer = CreateOrSkip();
+        DmaBufFdInfo info = DmaBufFdInfo.Read(buffer.Fd);
+        Assert.Equal(1 << 20, info.Size);
+        Assert.Equal("udmabuf", info.ExporterName);
+    }
+
+    [Fact]
     public void BindRx_RealDmaBufOnAVeth_IsStillRefusedForLackOfQueueManagement()
     {
         using Udmabuf buffer = CreateOrSkip();
