@@ -1,12 +1,14 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
+using Devmem.Benchmarks.DeviceMemory;
 using Devmem.Benchmarks.Engine;
 using Devmem.Benchmarks.Links;
 
 // `dotnet run -c Release --project bench/Devmem.Benchmarks -- --filter '*'` runs every BenchmarkDotNet
 // benchmark; pass a narrower filter (e.g. '*Checksum*') to run one family. `-- goodput [seconds]` prints
 // the loss-recovery goodput table instead (a fixed-time simulation, not a BenchmarkDotNet run); `-- links
-// [seconds]` (root) compares our devmem receive over TAP, AF_PACKET and the memory link with Linux to Linux.
+// [seconds]` (root) compares our devmem receive over TAP, AF_PACKET and the memory link with Linux to Linux;
+// `-- device-memory [seconds]` prices one NIC write and one read in each kind of device memory here.
 if (args.Length > 0 && args[0] == "goodput")
 {
     double seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
@@ -18,6 +20,12 @@ if (args.Length > 0 && args[0] == "links")
 {
     double seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
     return await LinksBenchmark.RunAsync(TimeSpan.FromSeconds(seconds));
+}
+
+if (args.Length > 0 && args[0] == "device-memory")
+{
+    double seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 0.5;
+    return DeviceMemorySweep.Run(TimeSpan.FromSeconds(seconds));
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
