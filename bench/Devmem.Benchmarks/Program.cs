@@ -8,7 +8,8 @@ using Devmem.Benchmarks.Links;
 // benchmark; pass a narrower filter (e.g. '*Checksum*') to run one family. `-- goodput [seconds]` prints
 // the loss-recovery goodput table instead (a fixed-time simulation, not a BenchmarkDotNet run); `-- links
 // [seconds]` (root) compares our devmem receive over TAP, AF_PACKET and the memory link with Linux to Linux;
-// `-- device-memory [seconds]` prices one NIC write and one read in each kind of device memory here.
+// `-- device-memory [seconds]` prices one NIC write and one read in each kind of device memory here;
+// `-- cuda-copy-paths [seconds]` prices the ways of copying a received buffer into GPU memory.
 if (args.Length > 0 && args[0] == "goodput")
 {
     double seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
@@ -26,6 +27,12 @@ if (args.Length > 0 && args[0] == "device-memory")
 {
     double seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 0.5;
     return DeviceMemorySweep.Run(TimeSpan.FromSeconds(seconds));
+}
+
+if (args.Length > 0 && args[0] == "cuda-copy-paths")
+{
+    double seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 0.5;
+    return CudaCopyPaths.Run(TimeSpan.FromSeconds(seconds));
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
