@@ -51,12 +51,6 @@ internal static unsafe partial class CudaDriver
     [LibraryImport(Library, EntryPoint = "cuCtxPushCurrent_v2")]
     public static partial int CtxPushCurrent(nint context);
 
-    [LibraryImport(Library, EntryPoint = "cuCtxGetCurrent")]
-    public static partial int CtxGetCurrent(nint* context);
-
-    [LibraryImport(Library, EntryPoint = "cuCtxSetCurrent")]
-    public static partial int CtxSetCurrent(nint context);
-
     [LibraryImport(Library, EntryPoint = "cuCtxPopCurrent_v2")]
     public static partial int CtxPopCurrent(nint* context);
 
