@@ -179,7 +179,7 @@ public sealed partial class EmulatedNic
             return false;
         }
 
-        queue.Stats.CountDelivered(length, split: true, checksumVerified: true);
+        queue.Stats.CountDeliveredAtSource(length);
         packet = new NicRxPacket(queue.Id, headers, parsed.L3Offset, parsed.L4Offset, skb, isHeaderSplit: true, checksumVerified: true,
             frame: headers, detachedLength: length - parsed.PayloadOffset);
         return true;

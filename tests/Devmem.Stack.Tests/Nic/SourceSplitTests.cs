@@ -48,6 +48,7 @@ public sealed class SourceSplitTests
             int caught = Math.Min(EmulatedNic.HeaderBufferLength - headers, size);
             Assert.Equal(EmulatedNic.Headroom - caught, skb.Frags[0].Offset);
             Assert.Equal(payload, NicAssert.Contents(skb));
+            Assert.Equal(1, device.Nic.GetQueueStats(BoundQueue).SourceSplitPackets);
             skb.Free();
             Assert.Equal(0, device.Nic.SkbPool.InUse);
         }
