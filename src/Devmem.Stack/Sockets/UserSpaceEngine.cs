@@ -64,6 +64,7 @@ public sealed partial class UserSpaceEngine : IDisposable, IAsyncDisposable
         _tx = new FrameBatch(options.BatchSize, _ip.MaxFrameLength);
         _ip.SetUpperLayer(IpProtocol.Tcp, new TcpInput(this));
         _onLinkReady = OnLinkReady;
+        _onFramesWaiting = OnFramesWaiting;
         _thread = new Thread(Run) { IsBackground = true, Name = $"devmem engine {_ip.MacAddress}" };
         _thread.Start();
     }

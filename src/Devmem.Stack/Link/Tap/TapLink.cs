@@ -22,7 +22,7 @@ namespace Devmem.Stack.Link.Tap;
 /// <para>Open the link on a thread inside the network namespace the device should live in (see
 /// <c>NetworkNamespace.Run</c>); the descriptor may then be used from any thread.</para>
 /// </remarks>
-public sealed unsafe class TapLink : IScatterLink, IDisposable
+public sealed unsafe class TapLink : IScatterLink, IReadyCallbackLink, IDisposable
 {
     /// <summary>The virtio-net header size this link selects (virtio 1.x: with num_buffers).</summary>
     public const int VnetHeaderSize = VirtioNetHeader.SizeWithNumBuffers;
@@ -248,6 +248,12 @@ public sealed unsafe class TapLink : IScatterLink, IDisposable
 
     /// <inheritdoc/>
     public ValueTask WaitForFramesAsync(CancellationToken cancellationToken = default) => _waiter.WaitAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    bool IReadyCallbackLink.TryArmReadyCallback(Action onFrames) => _waiter.TryArmCallback(onFrames);
+
+    /// <inheritdoc/>
+    bool IReadyCallbackLink.DisarmReadyCallback() => _waiter.DisarmCallback();
 
     /// <summary>Stops the poll thread and closes the descriptor; a device this link created disappears with it.</summary>
     public void Dispose()
