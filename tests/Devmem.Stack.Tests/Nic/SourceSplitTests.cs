@@ -74,6 +74,24 @@ public sealed class SourceSplitTests
         scope.AssertNoLeaks();
     }
 
+    [Fact]
+    public void Extension_headers_within_the_parser_depth_still_split_at_the_source()
+    {
+        using var scope = MemoryLeakScope.Begin();
+        using (var device = new SteeredDevice(pages: 64, new NicOptions { ParserDepth = 4 }))
+        {
+            byte[] payload = NicFrames.Payload(3000);
+            byte[] frame = NicFrames.Tcp6(payload, extensionHeaders: 4);
+            Assert.True(ScatterRead.Receive(device.Nic, frame, null, out NicRxPacket packet));
+            Assert.Equal(3000, packet.DetachedLength);
+            Assert.Equal(frame.Length - 3000, packet.Frame.Length);
+            Assert.Equal(payload, NicAssert.Contents(packet.Payload!));
+            packet.Payload!.Free();
+        }
+
+        scope.AssertNoLeaks();
+    }
+
     [Theory]
     [InlineData(5, false, 0)]
     [InlineData(0, true, 8)]
