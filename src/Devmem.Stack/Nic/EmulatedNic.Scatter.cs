@@ -77,6 +77,7 @@ public sealed partial class EmulatedNic
             {
                 PostedBuffer buffer = queue.Ring[i];
                 int skip = i == 0 ? Headroom : 0;
+                // Host-visible dma-bufs are native memory: the address stays valid after the fixed statement.
                 fixed (byte* chunk = buffer.Chunk.Span)
                 {
                     vectors[count].Base = chunk + buffer.Offset + skip;
