@@ -75,14 +75,8 @@ public sealed partial class EmulatedNic
             queue.Ring.Fill(queue.Pool, bufferLength, RingBuffersFor(bufferLength));
             for (int i = 0; i < queue.Ring.Count; i++)
             {
-                PostedBuffer buffer = queue.Ring[i];
                 int skip = i == 0 ? Headroom : 0;
-                // Host-visible dma-bufs are native memory: the address stays valid after the fixed statement.
-                fixed (byte* chunk = buffer.Chunk.Span)
-                {
-                    vectors[count].Base = chunk + buffer.Offset + skip;
-                }
-
+                vectors[count].Base = (byte*)queue.Ring[i].Address + skip;
                 vectors[count++].Length = (nuint)(bufferLength - skip);
                 _postedCapacity += bufferLength - skip;
             }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Devmem.Memory;
 
 namespace Devmem.Stack.Nic;
@@ -9,7 +11,7 @@ namespace Devmem.Stack.Nic;
 /// the skb frag when a frame lands in it, or is dropped when the ring is emptied.
 /// </summary>
 /// <remarks>Like the queue it belongs to, the ring is the engine thread's.</remarks>
-internal sealed class NicRxRing
+internal sealed unsafe class NicRxRing
 {
     private readonly PostedBuffer[] _buffers;
     private int _head;
@@ -25,13 +27,14 @@ internal sealed class NicRxRing
     /// <summary>
     /// Posts buffers of <paramref name="bufferLength"/> bytes carved from chunks of <paramref name="pool"/> until
     /// <paramref name="count"/> are posted or the pool is dry (then frames that need more take the copy path,
-    /// where the allocation failure is counted as the drop it is).
+    /// where the allocation failure is counted as the drop it is). The pool's memory must be host-visible.
     /// </summary>
     public void Fill(PagePool pool, int bufferLength, int count)
     {
         int perChunk = Page.Size / bufferLength;
         while (Count + perChunk <= count && pool.TryAllocate(out NetIov? chunk))
         {
+            byte* address = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(chunk.Span));
             for (int piece = 0; piece < perChunk; piece++)
             {
                 if (piece > 0)
@@ -39,7 +42,8 @@ internal sealed class NicRxRing
                     chunk.Get();
                 }
 
-                _buffers[(_head + Count++) % _buffers.Length] = new PostedBuffer(chunk, piece * bufferLength);
+                int offset = piece * bufferLength;
+                _buffers[(_head + Count++) % _buffers.Length] = new PostedBuffer(chunk, offset, (nint)(address + offset));
             }
         }
     }
