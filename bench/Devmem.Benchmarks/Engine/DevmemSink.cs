@@ -35,6 +35,25 @@ internal sealed class DevmemSink
         }
     }
 
+    /// <summary>
+    /// Receives with the blocking call until end of stream, on the caller's thread: the shape of ncdevmem's
+    /// recvmsg loop and of the kernel receiver it is compared with (a dedicated thread, no thread-pool hops).
+    /// </summary>
+    public long Run(EngineTcpSocket socket)
+    {
+        while (true)
+        {
+            DevmemReceiveResult result = socket.Receiver.Receive(_linear, _fragments, 1 << 20);
+            if (result.IsEndOfStream)
+            {
+                return Bytes;
+            }
+
+            ReturnTokens(socket, result.FragmentCount);
+            Interlocked.Add(ref _bytes, result.Bytes);
+        }
+    }
+
     private void ReturnTokens(EngineTcpSocket socket, int fragmentCount)
     {
         int pending = 0;

@@ -64,7 +64,8 @@ internal sealed class LinkReceiverEngine : IDisposable
         using Socket sender = await KernelSender.ConnectAsync(senderNamespace, new IPEndPoint(EngineAddress, Port), cancellationToken);
         using EngineTcpSocket receiver = await accepting;
         var sink = new DevmemSink();
-        Task<long> sinking = Task.Run(() => sink.RunAsync(receiver, cancellationToken), cancellationToken);
+        // A dedicated thread in the blocking receive, as the kernel receiver it is compared with reads.
+        Task<long> sinking = Task.Factory.StartNew(() => sink.Run(receiver), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         double gbitPerSecond = await KernelSender.SendForAsync(sender, duration, () => sink.Bytes);
         await sinking;
         receiver.ShutdownSend();

@@ -26,7 +26,7 @@ public sealed class IpCounters
         }
     }
 
-    /// <summary>Frames handed to <see cref="IpInterface.Receive"/>.</summary>
+    /// <summary>Frames handed to <see cref="IpInterface.Receive(ReadOnlySpan{byte}, long, Link.IFrameSink)"/>.</summary>
     public long FramesReceived { get; internal set; }
 
     /// <summary>IPv4 datagrams that passed every check and are ours.</summary>

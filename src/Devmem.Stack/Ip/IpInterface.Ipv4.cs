@@ -6,10 +6,10 @@ namespace Devmem.Stack.Ip;
 public sealed partial class IpInterface
 {
     // RFC 1122 §3.2.1 and RFC 1812 §5.2.2's checks for a host, in IpDropReason's order.
-    private void ReceiveIpv4(ReadOnlySpan<byte> frame, long now, IFrameSink sink)
+    private void ReceiveIpv4(ReadOnlySpan<byte> frame, int detachedLength, long now, IFrameSink sink)
     {
         var packet = frame.Slice(EthernetView.HeaderLength);
-        if (!Ipv4Repr.TryParse(packet, out var ip, out var error))
+        if (!Ipv4Repr.TryParse(packet, detachedLength, out var ip, out var error))
         {
             Counters.Drop(FromParseError(error));
             return;

@@ -6,10 +6,10 @@ namespace Devmem.Stack.Ip;
 public sealed partial class IpInterface
 {
     // RFC 8200 §3-§4 and RFC 4291's address rules for a host, in IpDropReason's order.
-    private void ReceiveIpv6(ReadOnlySpan<byte> frame, MacAddress frameSource, long now, IFrameSink sink)
+    private void ReceiveIpv6(ReadOnlySpan<byte> frame, int detachedLength, MacAddress frameSource, long now, IFrameSink sink)
     {
         var packet = frame.Slice(EthernetView.HeaderLength);
-        if (!Ipv6Repr.TryParse(packet, out var ip, out var error))
+        if (!Ipv6Repr.TryParse(packet, detachedLength, out var ip, out var error))
         {
             Counters.Drop(FromParseError(error));
             return;
@@ -30,7 +30,7 @@ public sealed partial class IpInterface
             Counters.Drop(IpDropReason.NotOurAddress);
             return;
         }
-        if (!Ipv6ExtensionHeaders.TryWalk(packet, _options.MaxExtensionHeaders, out var walk, out _))
+        if (!Ipv6ExtensionHeaders.TryWalk(packet, detachedLength, _options.MaxExtensionHeaders, out var walk, out _))
         {
             Counters.Drop(IpDropReason.ExtensionHeaderInvalid);
             return;

@@ -10,7 +10,16 @@ public sealed partial class IpInterface
     /// echo requests are answered, other datagrams for us go to their upper layer; everything else is
     /// counted by <see cref="IpDropReason"/>. Replies and released packets go to <paramref name="sink"/>.
     /// </summary>
-    public void Receive(ReadOnlySpan<byte> frame, long now, IFrameSink sink)
+    public void Receive(ReadOnlySpan<byte> frame, long now, IFrameSink sink) => Receive(frame, 0, now, sink);
+
+    /// <summary>
+    /// <see cref="Receive(ReadOnlySpan{byte}, long, IFrameSink)"/> for a frame whose TCP payload the NIC split
+    /// off before it reached host memory: <paramref name="frame"/> holds the headers, and the datagram's
+    /// lengths are checked as if <paramref name="detachedLength"/> more bytes followed them (Linux checks
+    /// <c>skb-&gt;len</c>, frags included, not the linear part). The upper layer finds the segment's
+    /// header at <see cref="IpPacketInfo.PayloadOffset"/>; only TCP segments are ever split.
+    /// </summary>
+    public void Receive(ReadOnlySpan<byte> frame, int detachedLength, long now, IFrameSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
         Counters.FramesReceived++;
@@ -38,10 +47,10 @@ public sealed partial class IpInterface
                 Counters.Drop(IpDropReason.ArpNotForUs);
                 break;
             case EtherType.Ipv4:
-                ReceiveIpv4(frame, now, sink);
+                ReceiveIpv4(frame, detachedLength, now, sink);
                 break;
             case EtherType.Ipv6:
-                ReceiveIpv6(frame, ethernet.Source, now, sink);
+                ReceiveIpv6(frame, detachedLength, ethernet.Source, now, sink);
                 break;
             default:
                 Counters.Drop(IpDropReason.UnknownEtherType);

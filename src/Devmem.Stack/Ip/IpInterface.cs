@@ -5,7 +5,7 @@ namespace Devmem.Stack.Ip;
 
 /// <summary>
 /// One Ethernet interface's IP layer, sans-IO like the TCP core: a driver hands it each received
-/// frame with <see cref="Receive"/>, upper layers send with <see cref="Send"/>, and the driver calls
+/// frame with <see cref="Receive(ReadOnlySpan{byte}, long, IFrameSink)"/>, upper layers send with <see cref="Send"/>, and the driver calls
 /// <see cref="Poll"/> no later than <see cref="PollAt"/>; every frame the interface produces goes to
 /// the <see cref="IFrameSink"/> of that call. Time is a monotonic count of microseconds chosen by the
 /// driver, as for <c>TcpConnection</c>.

@@ -36,7 +36,7 @@ public sealed partial class EmulatedNic : IDisposable
         Rss = new RssConfiguration(_options.RssTableSize, _options.RxQueues);
         for (int id = 0; id < _options.RxQueues; id++)
         {
-            _queues.Add(new NicRxQueue(id, _options.PagesPerQueue, _options.Name));
+            _queues.Add(NewQueue(id));
         }
     }
 
@@ -66,7 +66,7 @@ public sealed partial class EmulatedNic : IDisposable
     /// <param name="frame">The Ethernet frame; only read during the call, except through <see cref="NicRxPacket.Headers"/>.</param>
     /// <param name="vnet">The virtio-net header the link delivered with it, if any.</param>
     /// <param name="packet">The delivered packet.</param>
-    public bool ReceiveFrame(ReadOnlySpan<byte> frame, in VirtioNetHeader? vnet, out NicRxPacket packet)
+    public bool ReceiveFrame(ReadOnlySpan<byte> frame, scoped in VirtioNetHeader? vnet, out NicRxPacket packet)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         packet = default;
@@ -80,10 +80,7 @@ public sealed partial class EmulatedNic : IDisposable
         NicRxQueue queue = _queues[SelectQueue(parsed.Tuple)];
         NoticeUnbind(queue);
 
-        // virtio-net: DATA_VALID means the host verified the checksum; NEEDS_CSUM means a local sender left
-        // it to offload (CHECKSUM_PARTIAL), so the field holds no final checksum to verify. Either way the
-        // kernel vouches for the data and the NIC does not check it.
-        bool vouched = vnet is { } header && (header.Flags & (VirtioNetFlags.DataValid | VirtioNetFlags.NeedsChecksum)) != 0;
+        bool vouched = Vouched(vnet);
         bool verify = parsed.HardwareParsed && !vouched;
         SkBuff? payload = null;
         bool split = false;
@@ -114,7 +111,7 @@ public sealed partial class EmulatedNic : IDisposable
 
         bool verified = parsed.IsTcp && (vouched || verify);
         queue.Stats.CountDelivered(frame.Length, split, verified);
-        packet = new NicRxPacket(queue.Id, frame[..parsed.PayloadOffset], parsed.L3Offset, parsed.L4Offset, payload, split, verified);
+        packet = new NicRxPacket(queue.Id, frame[..parsed.PayloadOffset], parsed.L3Offset, parsed.L4Offset, payload, split, verified, frame);
         return true;
     }
 
@@ -191,7 +188,7 @@ public sealed partial class EmulatedNic : IDisposable
 
         while (_queues.Count < count)
         {
-            _queues.Add(new NicRxQueue(_queues.Count, _options.PagesPerQueue, _options.Name));
+            _queues.Add(NewQueue(_queues.Count));
         }
 
         if (!Rss.IsUserConfigured)
@@ -272,6 +269,14 @@ public sealed partial class EmulatedNic : IDisposable
 
     /// <inheritdoc/>
     public override string ToString() => $"emulated NIC '{_options.Name}' ({RxQueueCount} RX queues)";
+
+    // virtio-net: DATA_VALID means the host verified the checksum; NEEDS_CSUM means a local sender left it to
+    // offload (CHECKSUM_PARTIAL), so the field holds no final checksum to verify. Either way the kernel vouches
+    // for the data and the NIC does not check it.
+    private static bool Vouched(in VirtioNetHeader? vnet) =>
+        vnet is { } header && (header.Flags & (VirtioNetFlags.DataValid | VirtioNetFlags.NeedsChecksum)) != 0;
+
+    private NicRxQueue NewQueue(int id) => new(id, _options.PagesPerQueue, RingBuffersFor(_options.RxBufferLength), _options.Name);
 
     /// <summary>A flow rule's queue, else the RSS indirection of the Toeplitz hash (hash 0 for non-IP frames).</summary>
     private int SelectQueue(in FlowTuple tuple) =>

@@ -15,12 +15,20 @@ internal static class FrameParser
     private const int SoftwareDepth = 64;
 
     /// <summary>Parses a frame at least an Ethernet header long.</summary>
-    public static void Parse(ReadOnlySpan<byte> frame, int parserDepth, bool parsesIpv4Options, out ParsedFrame parsed)
+    public static void Parse(ReadOnlySpan<byte> frame, int parserDepth, bool parsesIpv4Options, out ParsedFrame parsed) =>
+        Parse(frame, 0, parserDepth, parsesIpv4Options, out parsed);
+
+    /// <summary>
+    /// Parses the first part of a frame whose last <paramref name="detachedLength"/> bytes lie elsewhere (a
+    /// speculative header buffer, <see cref="EmulatedNic.ReceivePosted"/>). Lengths are the whole frame's; a header that runs
+    /// past <paramref name="frame"/> leaves the frame unparsed, as if it carried no TCP segment.
+    /// </summary>
+    public static void Parse(ReadOnlySpan<byte> frame, int detachedLength, int parserDepth, bool parsesIpv4Options, out ParsedFrame parsed)
     {
         parsed = default;
         parsed.L3Offset = -1;
         parsed.L4Offset = -1;
-        parsed.PayloadOffset = frame.Length;
+        parsed.PayloadOffset = frame.Length + detachedLength;
         var ethernet = new EthernetView(frame);
         int l3 = ethernet.Length;
         if (frame.Length < l3)
@@ -32,19 +40,19 @@ internal static class FrameParser
         switch (ethernet.EtherType)
         {
             case EtherType.Ipv4:
-                ParseIpv4(packet, l3, parsesIpv4Options, ref parsed);
+                ParseIpv4(packet, detachedLength, l3, parsesIpv4Options, ref parsed);
                 break;
             case EtherType.Ipv6:
-                ParseIpv6(packet, l3, parserDepth, ref parsed);
+                ParseIpv6(packet, detachedLength, l3, parserDepth, ref parsed);
                 break;
             default:
                 break;
         }
     }
 
-    private static void ParseIpv4(ReadOnlySpan<byte> packet, int l3, bool parsesOptions, ref ParsedFrame parsed)
+    private static void ParseIpv4(ReadOnlySpan<byte> packet, int detachedLength, int l3, bool parsesOptions, ref ParsedFrame parsed)
     {
-        if (!Ipv4View.TryCreate(packet, out var ip, out _))
+        if (!Ipv4View.TryCreate(packet, detachedLength, out var ip, out _))
         {
             return;
         }
@@ -57,24 +65,25 @@ internal static class FrameParser
         }
 
         bool hardware = parsesOptions || ip.HeaderLength == Ipv4View.MinHeaderLength;
-        var segment = ip.Payload;
+        int segmentLength = ip.TotalLength - ip.HeaderLength;
+        var segment = packet.Slice(ip.HeaderLength, Math.Min(ip.TotalLength, packet.Length) - ip.HeaderLength);
         uint pseudo = hardware
-            ? TcpChecksum.PseudoHeaderSumIPv4(packet[12..16], packet[16..20], segment.Length)
+            ? TcpChecksum.PseudoHeaderSumIPv4(packet[12..16], packet[16..20], segmentLength)
             : 0;
-        ParseTcp(segment, l3 + ip.HeaderLength, hardware, pseudo, ref parsed);
+        ParseTcp(segment, segmentLength, l3 + ip.HeaderLength, hardware, pseudo, ref parsed);
     }
 
-    private static void ParseIpv6(ReadOnlySpan<byte> packet, int l3, int parserDepth, ref ParsedFrame parsed)
+    private static void ParseIpv6(ReadOnlySpan<byte> packet, int detachedLength, int l3, int parserDepth, ref ParsedFrame parsed)
     {
-        if (!Ipv6View.TryCreate(packet, out var ip, out _))
+        if (!Ipv6View.TryCreate(packet, detachedLength, out var ip, out _))
         {
             return;
         }
 
         parsed.L3Offset = l3;
         parsed.Tuple = new FlowTuple { IsIp = true, IsIpv6 = true, Source = ip.Source, Destination = ip.Destination };
-        bool hardware = Ipv6ExtensionHeaders.TryWalk(packet, parserDepth, out var walk, out _) && !walk.DepthLimitReached;
-        if (!hardware && !Ipv6ExtensionHeaders.TryWalk(packet, SoftwareDepth, out walk, out _))
+        bool hardware = Ipv6ExtensionHeaders.TryWalk(packet, detachedLength, parserDepth, out var walk, out _) && !walk.DepthLimitReached;
+        if (!hardware && !Ipv6ExtensionHeaders.TryWalk(packet, detachedLength, SoftwareDepth, out walk, out _))
         {
             return;
         }
@@ -84,14 +93,15 @@ internal static class FrameParser
             return;
         }
 
-        var segment = packet.Slice(walk.UpperOffset, walk.UpperLength);
+        var segment = packet.Slice(walk.UpperOffset, Math.Min(walk.UpperLength, packet.Length - walk.UpperOffset));
         uint pseudo = hardware
-            ? TcpChecksum.PseudoHeaderSumIPv6(packet[8..24], packet[24..40], segment.Length)
+            ? TcpChecksum.PseudoHeaderSumIPv6(packet[8..24], packet[24..40], walk.UpperLength)
             : 0;
-        ParseTcp(segment, l3 + walk.UpperOffset, hardware, pseudo, ref parsed);
+        ParseTcp(segment, walk.UpperLength, l3 + walk.UpperOffset, hardware, pseudo, ref parsed);
     }
 
-    private static void ParseTcp(ReadOnlySpan<byte> segment, int l4, bool hardware, uint pseudo, ref ParsedFrame parsed)
+    // segment: the bytes of the TCP segment in the buffer; segmentLength: all of them, detached ones included.
+    private static void ParseTcp(ReadOnlySpan<byte> segment, int segmentLength, int l4, bool hardware, uint pseudo, ref ParsedFrame parsed)
     {
         if (!TcpSegmentView.TryCreate(segment, out var tcp, out _))
         {
@@ -100,7 +110,7 @@ internal static class FrameParser
 
         parsed.L4Offset = l4;
         parsed.PayloadOffset = l4 + tcp.HeaderLength;
-        parsed.PayloadLength = segment.Length - tcp.HeaderLength;
+        parsed.PayloadLength = segmentLength - tcp.HeaderLength;
         parsed.HardwareParsed = hardware;
         parsed.PseudoHeaderSum = pseudo;
         if (hardware)

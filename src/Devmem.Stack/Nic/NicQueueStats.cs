@@ -19,6 +19,12 @@ public sealed class NicQueueStats
     /// <summary>Payloads written into page-pool chunks (header split done).</summary>
     public long SplitPackets { get; private set; }
 
+    /// <summary>
+    /// Of <see cref="SplitPackets"/>, those whose payload the link read straight into the queue's posted buffers
+    /// (header split at the source, <see cref="EmulatedNic.PostRxBuffers"/>): the NIC copied no payload byte.
+    /// </summary>
+    public long SourceSplitPackets { get; private set; }
+
     /// <summary>Delivered frames whose TCP checksum the NIC verified or the kernel vouched for (<c>rx-csum-unnecessary</c>).</summary>
     public long ChecksumUnnecessary { get; private set; }
 
@@ -50,6 +56,12 @@ public sealed class NicQueueStats
     }
 
     internal void CountDrop(NicDropReason reason) => _drops[(int)reason]++;
+
+    internal void CountDeliveredAtSource(int frameLength)
+    {
+        SourceSplitPackets++;
+        CountDelivered(frameLength, split: true, checksumVerified: true);
+    }
 
     internal void CountDelivered(int frameLength, bool split, bool checksumVerified)
     {

@@ -13,8 +13,10 @@ namespace Devmem.Stack.Nic;
 public readonly ref struct NicRxPacket
 {
     internal NicRxPacket(int queueId, ReadOnlySpan<byte> headers, int l3Offset, int l4Offset, SkBuff? payload,
-        bool isHeaderSplit, bool checksumVerified)
+        bool isHeaderSplit, bool checksumVerified, ReadOnlySpan<byte> frame, int detachedLength = 0)
     {
+        Frame = frame;
+        DetachedLength = detachedLength;
         QueueId = queueId;
         Headers = headers;
         L3Offset = l3Offset;
@@ -32,6 +34,15 @@ public readonly ref struct NicRxPacket
     /// frame when it carries no TCP segment. Ethernet padding is never part of either.
     /// </summary>
     public ReadOnlySpan<byte> Headers { get; }
+
+    /// <summary>
+    /// The frame as it lies in host memory, for IP: the whole frame, or only <see cref="Headers"/> when the payload
+    /// was split off before it reached host memory (a link that reads into posted buffers).
+    /// </summary>
+    public ReadOnlySpan<byte> Frame { get; }
+
+    /// <summary>Bytes of the frame after <see cref="Frame"/> that never were in host memory: IP counts them in its length checks.</summary>
+    public int DetachedLength { get; }
 
     /// <summary>Offset of the IP header in <see cref="Headers"/>, or -1 for a frame that is not IP.</summary>
     public int L3Offset { get; }

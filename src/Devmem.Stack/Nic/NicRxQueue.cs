@@ -15,10 +15,11 @@ internal sealed class NicRxQueue : IDisposable
 {
     private readonly int _ringSize;
 
-    public NicRxQueue(int id, int pages, string deviceName)
+    public NicRxQueue(int id, int pages, int postedBuffers, string deviceName)
     {
         Id = id;
         _ringSize = pages;
+        Ring = new NicRxRing(postedBuffers);
         HostPages = new HostPages(pages, $"{deviceName} rxq {id} pages");
         Pool = CreatePool(HostPages);
     }
@@ -34,10 +35,14 @@ internal sealed class NicRxQueue : IDisposable
 
     public NicQueueStats Stats { get; } = new();
 
+    /// <summary>Buffers posted for a link that reads straight into them (<see cref="EmulatedNic.PostRxBuffers"/>).</summary>
+    public NicRxRing Ring { get; }
+
     /// <summary>Restarts the queue over <paramref name="binding"/>, or over its host pages when null; returns the destroyed pool.</summary>
     public PagePool Restart(DmaBufBinding? binding)
     {
         PagePool old = Pool;
+        Ring.Release();
         old.Dispose();
         Binding = binding;
         Pool = CreatePool(binding is null ? HostPages : binding);
@@ -46,6 +51,7 @@ internal sealed class NicRxQueue : IDisposable
 
     public void Dispose()
     {
+        Ring.Release();
         Pool.Dispose();
         HostPages.Dispose();
     }

@@ -1,6 +1,7 @@
 using Devmem.Skb;
 using Devmem.Stack.Ip;
 using Devmem.Stack.Link;
+using Devmem.Stack.Link.Interop;
 using Devmem.Stack.Nic;
 using Devmem.Stack.Tcp;
 using Devmem.Stack.Wire;
@@ -14,6 +15,7 @@ public sealed partial class UserSpaceEngine
     private const int TransmitReserve = 16;
 
     private readonly FrameBatch _rx;
+    private readonly ScatterInput _scatterInput;
 
     // The payload the NIC split off the frame IP is processing: handed to TCP, or freed if IP drops the frame.
     private SkBuff? _rxPayload;
@@ -21,6 +23,13 @@ public sealed partial class UserSpaceEngine
 
     private void ReceiveFrames()
     {
+        // A TAP reads each frame into the header buffer and page-pool chunks the NIC posted: no copy of the payload.
+        if (_link is IScatterLink scatter)
+        {
+            scatter.Receive(_scatterInput, MaxReceiveBatchesPerTurn * _rx.Capacity);
+            return;
+        }
+
         for (int batch = 0; batch < MaxReceiveBatchesPerTurn && _link.Receive(_rx) > 0; batch++)
         {
             for (int i = 0; i < _rx.Count; i++)
@@ -39,15 +48,20 @@ public sealed partial class UserSpaceEngine
     // kernel vouched for the checksum of a GSO frame.
     private void ReceiveFrame(ReadOnlySpan<byte> frame, in VirtioNetHeader? offload)
     {
-        if (!_nic.ReceiveFrame(frame, offload, out NicRxPacket packet))
+        if (_nic.ReceiveFrame(frame, offload, out NicRxPacket packet))
         {
-            return;
+            Deliver(packet);
         }
+    }
 
+    // IP sees what is in host memory: the whole frame, or its headers when the NIC split the payload off at the
+    // source; it checks lengths with the detached bytes counted.
+    private void Deliver(in NicRxPacket packet)
+    {
         _rxPayload = packet.Payload;
         _rxChecksumVerified = packet.ChecksumVerified;
         EnsureTransmitRoom(TransmitReserve);
-        _ip.Receive(frame, _now, _tx);
+        _ip.Receive(packet.Frame, packet.DetachedLength, _now, _tx);
         _rxPayload?.Free();
         _rxPayload = null;
     }
@@ -74,7 +88,9 @@ public sealed partial class UserSpaceEngine
         public void Receive(in IpPacketInfo packet, ReadOnlySpan<byte> frame, long now)
         {
             SkBuff? payload = engine.TakeReceivedPayload();
-            ReadOnlySpan<byte> segment = packet.GetPayload(frame);
+
+            // The segment as far as it is in host memory: all of it, or its header when the payload was split off.
+            ReadOnlySpan<byte> segment = frame.Slice(packet.PayloadOffset, Math.Min(packet.PayloadLength, frame.Length - packet.PayloadOffset));
             int headerLength = segment.Length >= TcpSegmentView.MinHeaderLength ? new TcpSegmentView(segment).HeaderLength : 0;
 
             // The NIC verified the checksum unless its parser gave up on the frame; then it is checked here.
@@ -90,7 +106,7 @@ public sealed partial class UserSpaceEngine
             }
 
             // A frame the NIC could not parse kept its payload in the frame: it becomes a linear skb.
-            int dataLength = segment.Length - headerLength;
+            int dataLength = packet.PayloadLength - headerLength;
             if (payload is null && dataLength > 0)
             {
                 ulong ignored = 0;
@@ -109,6 +125,22 @@ public sealed partial class UserSpaceEngine
             if (connection is not null)
             {
                 engine.OnSegment(connection);
+            }
+        }
+    }
+
+    // The NIC's posted buffers, offered to a link that reads into them.
+    private sealed class ScatterInput(UserSpaceEngine engine) : IScatterReceiver
+    {
+        public int MaxVectors => engine._nic.MaxRxVectors;
+
+        public int Post(Span<IoVector> vectors) => engine._nic.PostRxBuffers(vectors);
+
+        public void Complete(int length, in VirtioNetHeader offload)
+        {
+            if (engine._nic.ReceivePosted(length, offload, out NicRxPacket packet))
+            {
+                engine.Deliver(packet);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Devmem.Stack.Link;
 
 namespace Devmem.Stack.Sockets;
 
@@ -18,6 +19,7 @@ public sealed partial class UserSpaceEngine
     private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action _onLinkReady;
+    private readonly Action _onFramesWaiting;
     private ConfiguredValueTaskAwaitable.ConfiguredValueTaskAwaiter _linkAwaiter;
     private volatile bool _linkWaitArmed;
     private bool _stopRequested;
@@ -122,11 +124,25 @@ public sealed partial class UserSpaceEngine
         }
     }
 
-    // One wait on the link at a time: its completion sets the wake event.
+    // One wait on the link at a time: its completion sets the wake event. A kernel link's poll thread calls
+    // back directly; any other link's wait is awaited, and its completion runs on the thread pool.
     private void ArmLinkWait()
     {
         if (_linkWaitArmed)
         {
+            return;
+        }
+
+        if (_link is IReadyCallbackLink callbackLink)
+        {
+            // Armed before the call: the callback may run on the poll thread before the call returns.
+            _linkWaitArmed = true;
+            if (!callbackLink.TryArmReadyCallback(_onFramesWaiting))
+            {
+                _linkWaitArmed = false;
+                _wake.Set();
+            }
+
             return;
         }
 
@@ -141,6 +157,12 @@ public sealed partial class UserSpaceEngine
         _linkWaitArmed = true;
         _linkAwaiter = wait.ConfigureAwait(false).GetAwaiter();
         _linkAwaiter.OnCompleted(_onLinkReady);
+    }
+
+    private void OnFramesWaiting()
+    {
+        _linkWaitArmed = false;
+        _wake.Set();
     }
 
     private void OnLinkReady()
@@ -189,6 +211,11 @@ public sealed partial class UserSpaceEngine
         Flush();
         _nic.Dispose();
         _stopping.Cancel();
+        if (_link is IReadyCallbackLink callbackLink && callbackLink.DisarmReadyCallback())
+        {
+            _linkWaitArmed = false;
+        }
+
         SpinWait.SpinUntil(() => !_linkWaitArmed, TimeSpan.FromSeconds(5));
         _stopping.Dispose();
         _wake.Dispose();

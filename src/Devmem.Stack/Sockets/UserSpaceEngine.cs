@@ -58,11 +58,13 @@ public sealed partial class UserSpaceEngine : IDisposable, IAsyncDisposable
         _clock = new EngineClock(options.TimeProvider ?? TimeProvider.System);
         _nic = new EmulatedNic(options.Nic, options.SkbPool);
         _rx = new FrameBatch(options.BatchSize, _link.MaxFrameLength);
+        _scatterInput = new ScatterInput(this);
 
         // Received frames may be 64 KiB GSO frames on a TAP or packet link; what we send never exceeds the MTU.
         _tx = new FrameBatch(options.BatchSize, _ip.MaxFrameLength);
         _ip.SetUpperLayer(IpProtocol.Tcp, new TcpInput(this));
         _onLinkReady = OnLinkReady;
+        _onFramesWaiting = OnFramesWaiting;
         _thread = new Thread(Run) { IsBackground = true, Name = $"devmem engine {_ip.MacAddress}" };
         _thread.Start();
     }

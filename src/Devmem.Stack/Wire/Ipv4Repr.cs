@@ -53,15 +53,22 @@ public readonly record struct Ipv4Repr
     public bool IsFragment => MoreFragments || FragmentOffset != 0;
 
     /// <summary>
-    /// Parses and validates an IPv4 packet: the structural checks of <see cref="Ipv4View.TryCreate"/>,
+    /// Parses and validates an IPv4 packet: the structural checks of <see cref="Ipv4View.TryCreate(ReadOnlySpan{byte}, out Ipv4View, out WireParseError)"/>,
     /// then the header checksum (BadChecksum; skipped when <paramref name="verifyChecksum"/> is false,
     /// e.g. when a NIC vouched for it), then option lengths (BadOptionLength). The buffer may extend
     /// past Total Length (link padding); the payload is <c>packet[HeaderLength..BufferLength]</c>.
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<byte> packet, out Ipv4Repr repr, out WireParseError error, bool verifyChecksum = true)
+    public static bool TryParse(ReadOnlySpan<byte> packet, out Ipv4Repr repr, out WireParseError error, bool verifyChecksum = true) =>
+        TryParse(packet, 0, out repr, out error, verifyChecksum);
+
+    /// <summary>
+    /// <see cref="TryParse(ReadOnlySpan{byte}, out Ipv4Repr, out WireParseError, bool)"/> for a packet whose last
+    /// <paramref name="detachedLength"/> bytes lie elsewhere (header split): only the header is read.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> packet, int detachedLength, out Ipv4Repr repr, out WireParseError error, bool verifyChecksum = true)
     {
         repr = default;
-        if (!Ipv4View.TryCreate(packet, out var view, out error))
+        if (!Ipv4View.TryCreate(packet, detachedLength, out var view, out error))
         {
             return false;
         }

@@ -8,7 +8,7 @@ namespace Devmem.Stack.Wire;
 /// Length. <see cref="Ipv4MutableView"/> writes.
 /// </summary>
 /// <remarks>
-/// The constructor does no checks: use <see cref="TryCreate"/> for input from the wire, after which
+/// The constructor does no checks: use <see cref="TryCreate(ReadOnlySpan{byte}, out Ipv4View, out WireParseError)"/> for input from the wire, after which
 /// every accessor stays in bounds (on a short buffer an accessor throws rather than read past it).
 /// </remarks>
 public readonly ref struct Ipv4View
@@ -41,10 +41,18 @@ public readonly ref struct Ipv4View
     /// <summary>Wraps <paramref name="packet"/> without validating it.</summary>
     public Ipv4View(ReadOnlySpan<byte> packet) => _buffer = packet;
 
-    /// <summary>Validates and wraps <paramref name="packet"/> (see <see cref="Check"/>).</summary>
-    public static bool TryCreate(ReadOnlySpan<byte> packet, out Ipv4View view, out WireParseError error)
+    /// <summary>Validates and wraps <paramref name="packet"/> (see <see cref="Check(ReadOnlySpan{byte}, int)"/>).</summary>
+    public static bool TryCreate(ReadOnlySpan<byte> packet, out Ipv4View view, out WireParseError error) =>
+        TryCreate(packet, 0, out view, out error);
+
+    /// <summary>
+    /// Validates and wraps the first part of a packet whose last <paramref name="detachedLength"/> bytes lie
+    /// elsewhere (header split: the NIC kept the payload in device memory). <see cref="Payload"/> must not be
+    /// used on such a view; the header and its options are all in <paramref name="packet"/>.
+    /// </summary>
+    public static bool TryCreate(ReadOnlySpan<byte> packet, int detachedLength, out Ipv4View view, out WireParseError error)
     {
-        error = Check(packet);
+        error = Check(packet, detachedLength);
         view = error == WireParseError.None ? new Ipv4View(packet) : default;
         return error == WireParseError.None;
     }
@@ -55,7 +63,14 @@ public readonly ref struct Ipv4View
     /// past the buffer (BadTotalLength), IHL*4 past Total Length (BadHeaderLength). The checksum
     /// and the options are not checked here.
     /// </summary>
-    public static WireParseError Check(ReadOnlySpan<byte> packet)
+    public static WireParseError Check(ReadOnlySpan<byte> packet) => Check(packet, 0);
+
+    /// <summary>
+    /// <see cref="Check(ReadOnlySpan{byte})"/> for a packet whose last <paramref name="detachedLength"/> bytes
+    /// lie elsewhere: Total Length may reach that far past the buffer, and a header that does not fit the
+    /// buffer is Truncated.
+    /// </summary>
+    public static WireParseError Check(ReadOnlySpan<byte> packet, int detachedLength)
     {
         if (packet.Length < MinHeaderLength)
         {
@@ -72,11 +87,15 @@ public readonly ref struct Ipv4View
             return WireParseError.BadHeaderLength;
         }
         int totalLength = view.TotalLength;
-        if (totalLength > packet.Length)
+        if (totalLength > packet.Length + detachedLength)
         {
             return WireParseError.BadTotalLength;
         }
-        return headerLength > totalLength ? WireParseError.BadHeaderLength : WireParseError.None;
+        if (headerLength > totalLength)
+        {
+            return WireParseError.BadHeaderLength;
+        }
+        return headerLength > packet.Length ? WireParseError.Truncated : WireParseError.None;
     }
 
     /// <summary>The bytes under the view (possibly longer than the packet).</summary>

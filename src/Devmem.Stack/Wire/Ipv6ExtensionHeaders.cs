@@ -28,20 +28,30 @@ public static class Ipv6ExtensionHeaders
     /// most <paramref name="maxHeaders"/> extension headers. True with the result when the chain is
     /// well formed up to where the walk stopped (including at the depth limit: see
     /// <see cref="Ipv6ExtensionWalk.DepthLimitReached"/>); false with the error otherwise: the fixed
-    /// header's errors (<see cref="Ipv6View.TryCreate"/>), a header whose first two bytes (or a
+    /// header's errors (<see cref="Ipv6View.TryCreate(ReadOnlySpan{byte}, out Ipv6View, out WireParseError)"/>), a header whose first two bytes (or a
     /// Fragment header's eight) are past the payload (Truncated), a length field past the payload
     /// (BadHeaderLength), Hop-by-Hop anywhere but first (Malformed).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxHeaders"/> is negative.</exception>
-    public static bool TryWalk(ReadOnlySpan<byte> packet, int maxHeaders, out Ipv6ExtensionWalk walk, out WireParseError error)
+    public static bool TryWalk(ReadOnlySpan<byte> packet, int maxHeaders, out Ipv6ExtensionWalk walk, out WireParseError error) =>
+        TryWalk(packet, 0, maxHeaders, out walk, out error);
+
+    /// <summary>
+    /// <see cref="TryWalk(ReadOnlySpan{byte}, int, out Ipv6ExtensionWalk, out WireParseError)"/> over the first
+    /// part of a packet whose last <paramref name="detachedLength"/> bytes lie elsewhere (header split): every
+    /// extension header must be in <paramref name="packet"/>, one that runs past it is Truncated.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxHeaders"/> is negative.</exception>
+    public static bool TryWalk(ReadOnlySpan<byte> packet, int detachedLength, int maxHeaders, out Ipv6ExtensionWalk walk, out WireParseError error)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxHeaders);
         walk = default;
-        if (!Ipv6View.TryCreate(packet, out var ip, out error))
+        if (!Ipv6View.TryCreate(packet, detachedLength, out var ip, out error))
         {
             return false;
         }
         int end = Ipv6View.HeaderLength + ip.PayloadLength;
+        int present = Math.Min(end, packet.Length);
         var next = ip.NextHeader;
         int offset = Ipv6View.HeaderLength;
         int count = 0;
@@ -64,21 +74,26 @@ public static class Ipv6ExtensionHeaders
                 return false;
             }
             int minimum = next == IpProtocol.Fragment ? FragmentHeaderLength : 2;
-            if (end - offset < minimum)
+            if (present - offset < minimum)
             {
                 error = WireParseError.Truncated;
                 return false;
             }
-            var header = packet.Slice(offset, end - offset);
+            var header = packet.Slice(offset, present - offset);
             int length = next switch
             {
                 IpProtocol.Fragment => FragmentHeaderLength,
                 IpProtocol.Ah => (header[1] + 2) * 4,
                 _ => (header[1] + 1) * 8,
             };
-            if (length > header.Length)
+            if (length > end - offset)
             {
                 error = WireParseError.BadHeaderLength;
+                return false;
+            }
+            if (length > header.Length)
+            {
+                error = WireParseError.Truncated;
                 return false;
             }
             var current = next;

@@ -36,13 +36,20 @@ public readonly record struct Ipv6Repr
     public int BufferLength => Ipv6View.HeaderLength + PayloadLength;
 
     /// <summary>
-    /// Parses the fixed header with the checks of <see cref="Ipv6View.TryCreate"/>; the payload
+    /// Parses the fixed header with the checks of <see cref="Ipv6View.TryCreate(ReadOnlySpan{byte}, out Ipv6View, out WireParseError)"/>; the payload
     /// is <c>packet[40..BufferLength]</c> (the buffer may be longer: link padding).
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<byte> packet, out Ipv6Repr repr, out WireParseError error)
+    public static bool TryParse(ReadOnlySpan<byte> packet, out Ipv6Repr repr, out WireParseError error) =>
+        TryParse(packet, 0, out repr, out error);
+
+    /// <summary>
+    /// <see cref="TryParse(ReadOnlySpan{byte}, out Ipv6Repr, out WireParseError)"/> for a packet whose last
+    /// <paramref name="detachedLength"/> bytes lie elsewhere (header split).
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> packet, int detachedLength, out Ipv6Repr repr, out WireParseError error)
     {
         repr = default;
-        if (!Ipv6View.TryCreate(packet, out var view, out error))
+        if (!Ipv6View.TryCreate(packet, detachedLength, out var view, out error))
         {
             return false;
         }

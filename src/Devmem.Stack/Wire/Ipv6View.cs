@@ -8,7 +8,7 @@ namespace Devmem.Stack.Wire;
 /// may be longer than 40 + Payload Length (link padding); <see cref="Payload"/> stops at Payload
 /// Length. <see cref="Ipv6MutableView"/> writes.
 /// </summary>
-/// <remarks>The constructor does no checks: use <see cref="TryCreate"/> for input from the wire.</remarks>
+/// <remarks>The constructor does no checks: use <see cref="TryCreate(ReadOnlySpan{byte}, out Ipv6View, out WireParseError)"/> for input from the wire.</remarks>
 public readonly ref struct Ipv6View
 {
     /// <summary>Length of the fixed header.</summary>
@@ -26,10 +26,17 @@ public readonly ref struct Ipv6View
     /// <summary>Wraps <paramref name="packet"/> without validating it.</summary>
     public Ipv6View(ReadOnlySpan<byte> packet) => _buffer = packet;
 
-    /// <summary>Validates and wraps <paramref name="packet"/> (see <see cref="Check"/>).</summary>
-    public static bool TryCreate(ReadOnlySpan<byte> packet, out Ipv6View view, out WireParseError error)
+    /// <summary>Validates and wraps <paramref name="packet"/> (see <see cref="Check(ReadOnlySpan{byte}, int)"/>).</summary>
+    public static bool TryCreate(ReadOnlySpan<byte> packet, out Ipv6View view, out WireParseError error) =>
+        TryCreate(packet, 0, out view, out error);
+
+    /// <summary>
+    /// Validates and wraps the first part of a packet whose last <paramref name="detachedLength"/> bytes lie
+    /// elsewhere (header split: the NIC kept the payload in device memory).
+    /// </summary>
+    public static bool TryCreate(ReadOnlySpan<byte> packet, int detachedLength, out Ipv6View view, out WireParseError error)
     {
-        error = Check(packet);
+        error = Check(packet, detachedLength);
         view = error == WireParseError.None ? new Ipv6View(packet) : default;
         return error == WireParseError.None;
     }
@@ -39,7 +46,13 @@ public readonly ref struct Ipv6View
     /// past the buffer (BadTotalLength). Jumbograms (RFC 2675) are not supported: a zero Payload
     /// Length means an empty payload.
     /// </summary>
-    public static WireParseError Check(ReadOnlySpan<byte> packet)
+    public static WireParseError Check(ReadOnlySpan<byte> packet) => Check(packet, 0);
+
+    /// <summary>
+    /// <see cref="Check(ReadOnlySpan{byte})"/> for a packet whose last <paramref name="detachedLength"/> bytes
+    /// lie elsewhere: Payload Length may reach that far past the buffer.
+    /// </summary>
+    public static WireParseError Check(ReadOnlySpan<byte> packet, int detachedLength)
     {
         if (packet.Length < HeaderLength)
         {
@@ -50,7 +63,7 @@ public readonly ref struct Ipv6View
         {
             return WireParseError.BadVersion;
         }
-        return HeaderLength + view.PayloadLength > packet.Length ? WireParseError.BadTotalLength : WireParseError.None;
+        return HeaderLength + view.PayloadLength > packet.Length + detachedLength ? WireParseError.BadTotalLength : WireParseError.None;
     }
 
     /// <summary>The bytes under the view (possibly longer than the packet).</summary>

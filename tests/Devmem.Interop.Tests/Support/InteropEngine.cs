@@ -72,6 +72,14 @@ internal sealed class InteropEngine : IDisposable
 
     public static IPAddress KernelAddress(bool ipv6) => ipv6 ? KernelIpv6 : KernelIpv4;
 
+    /// <summary>The NIC's counters of <paramref name="queue"/>, read on the engine's loop thread.</summary>
+    public NicQueueStats QueueStats(int queue)
+    {
+        NicQueueStats? stats = null;
+        Engine.ConfigureNic(nic => stats = nic.GetQueueStats(queue));
+        return stats!;
+    }
+
     public static IPAddress EngineAddress(bool ipv6) => ipv6 ? EngineIpv6 : EngineIpv4;
 
     /// <summary>Gives the kernel's side of <paramref name="device"/> its addresses (IPv6 without duplicate detection, so it is usable at once).</summary>

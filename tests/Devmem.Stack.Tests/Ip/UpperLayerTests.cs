@@ -134,4 +134,33 @@ public class UpperLayerTests
         var (packet, _) = Assert.Single(tcp.Received);
         Assert.Equal(segment.Length, packet.PayloadLength);
     }
+
+    // Header split at the source: the NIC hands IP the headers alone; the datagram's lengths count the payload
+    // that stayed in device memory, as Linux's ip_rcv checks skb->len, frags included.
+    [Theory]
+    [InlineData(4)]
+    [InlineData(6)]
+    public void Headers_whose_payload_was_split_off_are_checked_with_the_detached_length(int version)
+    {
+        var b = Hosts.B();
+        var tcp = new RecordingUpperLayer();
+        b.SetUpperLayer(IpProtocol.Tcp, tcp);
+        byte[] segment = new byte[20 + 64000];
+        segment[12] = 5 << 4;
+        byte[] frame = version == 4
+            ? Craft.Ipv4(Craft.Ipv4Header(IpProtocol.Tcp), segment)
+            : Craft.Ipv6(Craft.Ipv6Header(IpProtocol.Tcp), segment);
+        int headers = frame.Length - 64000;
+
+        b.Receive(frame.AsSpan(0, headers), 64000, 0, Hosts.Sink());
+        var (packet, received) = Assert.Single(tcp.Received);
+        Assert.Equal(headers, received.Length);
+        Assert.Equal(headers - 20, packet.PayloadOffset);
+        Assert.Equal(20 + 64000, packet.PayloadLength);
+
+        // One byte short of what the IP header announces is a bad length, detached or not.
+        b.Receive(frame.AsSpan(0, headers), 63999, 0, Hosts.Sink());
+        b.AssertDropped(IpDropReason.BadLength, 1);
+        Assert.Single(tcp.Received);
+    }
 }

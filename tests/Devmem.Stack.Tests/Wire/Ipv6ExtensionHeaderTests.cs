@@ -160,6 +160,23 @@ public class Ipv6ExtensionHeaderTests
         Assert.True(fragment);
     }
 
+    // A header buffer that holds the start of a packet whose payload lies elsewhere (header split at the
+    // source): the walk reaches the upper layer when the chain is in the buffer, and says Truncated when not.
+    [Fact]
+    public void A_walk_over_a_header_buffer_counts_the_detached_bytes_and_needs_the_chain_in_the_buffer()
+    {
+        byte[] packet = Chain(IpProtocol.Tcp, 4000, Generic(IpProtocol.DestinationOptions, 2), Generic(IpProtocol.Routing, 1));
+        int chain = Ipv6View.HeaderLength + 24 + 16;
+
+        Assert.True(Ipv6ExtensionHeaders.TryWalk(packet.AsSpan(0, chain + 20), packet.Length - chain - 20, 8, out var walk, out _));
+        Assert.Equal((IpProtocol.Tcp, chain, 4000), (walk.UpperProtocol, walk.UpperOffset, walk.UpperLength));
+
+        Assert.False(Ipv6ExtensionHeaders.TryWalk(packet.AsSpan(0, chain - 8), packet.Length - chain + 8, 8, out _, out var error));
+        Assert.Equal(WireParseError.Truncated, error);
+        Assert.False(Ipv6ExtensionHeaders.TryWalk(packet.AsSpan(0, chain + 20), packet.Length - chain - 21, 8, out _, out error));
+        Assert.Equal(WireParseError.BadTotalLength, error);
+    }
+
     public static TheoryData<string, WireParseError> Malformed => new()
     {
         { "extension length past payload", WireParseError.BadHeaderLength },

@@ -6,7 +6,9 @@ namespace Devmem.Stack.Link.Interop;
 /// <summary>
 /// Lets a link's one receiver wait until a kernel descriptor is readable, without spinning and without an
 /// allocation per wait: a dedicated thread sleeps in <c>poll(2)</c> only while a wait is armed, and completes a
-/// reusable <see cref="SingleWaiterEvent"/>. An eventfd in the same poll set ends the thread on dispose.
+/// reusable <see cref="SingleWaiterEvent"/>, or calls the receiver back directly (<see cref="TryArmCallback"/>),
+/// which saves an engine loop the thread-pool hop of an awaited completion. An eventfd in the same poll set
+/// ends the thread on dispose.
 /// </summary>
 /// <remarks>
 /// poll(2): "POLLERR ... POLLHUP ... These bits are ignored in the events field" and are always reported; a
@@ -24,6 +26,7 @@ internal sealed unsafe class ReadableWaiter : IDisposable
     private readonly Thread _thread;
     private volatile bool _failed;
     private bool _disposed;
+    private Action? _callback;
 
     /// <param name="fd">The descriptor to watch; the waiter holds a reference on it until disposed.</param>
     /// <param name="name">The thread's name.</param>
@@ -60,6 +63,37 @@ internal sealed unsafe class ReadableWaiter : IDisposable
     }
 
     /// <summary>Ends the thread and releases the descriptor reference.</summary>
+    /// <summary>
+    /// Arms a one-shot <paramref name="onReadable"/>, called on the poll thread once the descriptor is readable;
+    /// false when it already is (nothing will be called). One armed wait at a time, of either kind.
+    /// </summary>
+    public bool TryArmCallback(Action onReadable)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_failed && PollOnce(_fd.Number, 0) == LinkSyscalls.POLLIN)
+            {
+                return false;
+            }
+
+            _callback = onReadable;
+            _armed.Set();
+            return true;
+        }
+    }
+
+    /// <summary>Withdraws an armed callback; false when there was none (it ran, or is running now).</summary>
+    public bool DisarmCallback()
+    {
+        lock (_lock)
+        {
+            bool armed = _callback is not null;
+            _callback = null;
+            return armed;
+        }
+    }
+
     public void Dispose()
     {
         lock (_lock)
@@ -118,6 +152,7 @@ internal sealed unsafe class ReadableWaiter : IDisposable
             {
                 continue;
             }
+            Action? callback;
             lock (_lock)
             {
                 if (state != LinkSyscalls.POLLIN)
@@ -127,7 +162,10 @@ internal sealed unsafe class ReadableWaiter : IDisposable
                 }
                 _armed.Reset();
                 _event.SignalLocked();
+                callback = _callback;
+                _callback = null;
             }
+            callback?.Invoke();
         }
     }
 }

@@ -16,7 +16,7 @@ namespace Devmem.Stack.Link.Packet;
 /// (TP_STATUS_CSUMNOTREADY) travels to the NIC as a virtio-net NEEDS_CSUM header.</para>
 /// <para>Open it on a thread inside the interface's network namespace; then use it from any thread.</para>
 /// </remarks>
-public sealed unsafe class AfPacketLink : ILink, IDisposable
+public sealed unsafe class AfPacketLink : IReadyCallbackLink, IDisposable
 {
     private const int TxBlockSize = 4096;
 
@@ -187,6 +187,12 @@ public sealed unsafe class AfPacketLink : ILink, IDisposable
 
     /// <inheritdoc/>
     public ValueTask WaitForFramesAsync(CancellationToken cancellationToken = default) => _waiter.WaitAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    bool IReadyCallbackLink.TryArmReadyCallback(Action onFrames) => _waiter.TryArmCallback(onFrames);
+
+    /// <inheritdoc/>
+    bool IReadyCallbackLink.DisarmReadyCallback() => _waiter.DisarmCallback();
 
     /// <summary>Stops the poll thread, unmaps the rings and closes the socket.</summary>
     public void Dispose()

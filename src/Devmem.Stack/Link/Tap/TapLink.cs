@@ -12,7 +12,8 @@ namespace Devmem.Stack.Link.Tap;
 /// </summary>
 /// <remarks>
 /// <para>Receive reads one frame per <c>readv(2)</c> (header into a stack buffer, frame straight into the batch
-/// slot) until the non-blocking descriptor answers EAGAIN; each frame keeps its header
+/// slot, or, for an engine's NIC, into the header buffer and page-pool chunks it posted: <see cref="IScatterLink"/>)
+/// until the non-blocking descriptor answers EAGAIN; each frame keeps its header
 /// (<see cref="FrameBatch.TryGetOffload"/>) so that the NIC trusts what the kernel vouched for. Transmit writes
 /// each frame with <c>writev(2)</c> behind a header that asks for nothing (GSO none, no checksum offload): the
 /// engine's frames are MTU-sized with checksums complete, which tun_get_user() accepts as they are.</para>
@@ -21,7 +22,7 @@ namespace Devmem.Stack.Link.Tap;
 /// <para>Open the link on a thread inside the network namespace the device should live in (see
 /// <c>NetworkNamespace.Run</c>); the descriptor may then be used from any thread.</para>
 /// </remarks>
-public sealed unsafe class TapLink : ILink, IDisposable
+public sealed unsafe class TapLink : IScatterLink, IReadyCallbackLink, IDisposable
 {
     /// <summary>The virtio-net header size this link selects (virtio 1.x: with num_buffers).</summary>
     public const int VnetHeaderSize = VirtioNetHeader.SizeWithNumBuffers;
@@ -167,36 +168,92 @@ public sealed unsafe class TapLink : ILink, IDisposable
 
             if (read < 0)
             {
-                // EAGAIN: drained. Anything else (EBADFD once the device is deleted) ends this turn as well.
-                if (LinkSyscalls.LastErrno() != Errno.EAGAIN)
-                {
-                    _receiveErrors++;
-                }
+                CountReadFailure();
                 break;
             }
 
-            if (read < VnetHeaderSize
-                || !VirtioNetHeader.TryParse(new ReadOnlySpan<byte>(header, VnetHeaderSize), VnetHeaderSize, out VirtioNetHeader offload, out _))
+            if (TryAccept(header, read, out int length, out VirtioNetHeader offload))
             {
-                _malformedHeaders++;
-                continue;
+                frames.Commit(length, offload);
+                added++;
             }
-
-            int length = (int)read - VnetHeaderSize;
-            frames.Commit(length, offload);
-            _framesReceived++;
-            _bytesReceived += length;
-            if (offload.IsGso)
-            {
-                _gsoFramesReceived++;
-            }
-            added++;
         }
         return added;
     }
 
+    /// <summary>
+    /// Reads each frame with one <c>readv(2)</c> into the virtio-net header and the buffers
+    /// <paramref name="receiver"/> posted: the kernel writes the payload where the NIC wants it, once.
+    /// </summary>
+    int IScatterLink.Receive(IScatterReceiver receiver, int maxFrames)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        byte* header = stackalloc byte[VnetHeaderSize];
+        int capacity = receiver.MaxVectors + 1;
+        IoVector* vectors = stackalloc IoVector[capacity];
+        vectors[0].Base = header;
+        vectors[0].Length = VnetHeaderSize;
+        int added = 0;
+        while (added < maxFrames)
+        {
+            int count = receiver.Post(new Span<IoVector>(vectors + 1, capacity - 1));
+            nint read = LinkSyscalls.Readv(_fd, vectors, count + 1);
+            if (read < 0)
+            {
+                CountReadFailure();
+                break;
+            }
+
+            if (TryAccept(header, read, out int length, out VirtioNetHeader offload))
+            {
+                receiver.Complete(length, offload);
+                added++;
+            }
+        }
+        return added;
+    }
+
+    // EAGAIN: drained. Anything else (EBADFD once the device is deleted) ends this turn as well.
+    private void CountReadFailure()
+    {
+        if (LinkSyscalls.LastErrno() != Errno.EAGAIN)
+        {
+            _receiveErrors++;
+        }
+    }
+
+    // A read of `read` bytes behind the virtio-net header at `header`: counted, and its frame length and header
+    // returned, unless the header is short or names an unknown GSO type.
+    private bool TryAccept(byte* header, nint read, out int length, out VirtioNetHeader offload)
+    {
+        length = (int)read - VnetHeaderSize;
+        if (read < VnetHeaderSize
+            || !VirtioNetHeader.TryParse(new ReadOnlySpan<byte>(header, VnetHeaderSize), VnetHeaderSize, out offload, out _))
+        {
+            offload = default;
+            _malformedHeaders++;
+            return false;
+        }
+
+        _framesReceived++;
+        _bytesReceived += length;
+        if (offload.IsGso)
+        {
+            _gsoFramesReceived++;
+        }
+
+        return true;
+    }
+
     /// <inheritdoc/>
     public ValueTask WaitForFramesAsync(CancellationToken cancellationToken = default) => _waiter.WaitAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    bool IReadyCallbackLink.TryArmReadyCallback(Action onFrames) => _waiter.TryArmCallback(onFrames);
+
+    /// <inheritdoc/>
+    bool IReadyCallbackLink.DisarmReadyCallback() => _waiter.DisarmCallback();
 
     /// <summary>Stops the poll thread and closes the descriptor; a device this link created disappears with it.</summary>
     public void Dispose()
