@@ -65,7 +65,6 @@ public sealed partial class UserSpaceEngine : IDisposable, IAsyncDisposable
         int linkRoom = _link.MaxFrameLength - _ip.MaxFrameLength;
         _tx = new FrameBatch(options.BatchSize, linkRoom <= EthernetView.TaggedHeaderLength - EthernetView.HeaderLength ? _link.MaxFrameLength : _ip.MaxFrameLength);
         _ip.SetUpperLayer(IpProtocol.Tcp, new TcpInput(this));
-        _onLinkReady = OnLinkReady;
         _thread = new Thread(Run) { IsBackground = true, Name = $"devmem engine {_ip.MacAddress}" };
         _thread.Start();
     }
