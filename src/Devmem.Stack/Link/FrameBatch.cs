@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Devmem.Stack.Wire;
 
 namespace Devmem.Stack.Link;
@@ -11,10 +12,13 @@ namespace Devmem.Stack.Link;
 /// A frame may carry the virtio-net header its link delivered with it (<see cref="TryGetOffload"/>): a TAP
 /// device hands over 64 KiB GSO frames whose TCP checksum is only partial, and the NIC must know that the
 /// kernel vouched for them. Links without offloads commit frames without one.
+/// <para>Each slot is its own buffer so that a <see cref="FrameRing"/> can move frames by handing buffers over
+/// instead of copying them (<see cref="ExchangeFrame"/>, <see cref="AddFrame"/>): every buffer of a batch is
+/// exactly <see cref="MaxFrameLength"/> long, so buffers only ever move between batches and rings of one size.</para>
 /// </remarks>
 public sealed class FrameBatch : IFrameSink
 {
-    private readonly byte[] _slots;
+    private readonly byte[][] _slots;
     private readonly int[] _lengths;
     private readonly VirtioNetHeader[] _offloads;
     private readonly bool[] _hasOffload;
@@ -27,7 +31,12 @@ public sealed class FrameBatch : IFrameSink
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxFrameLength);
-        _slots = new byte[checked(capacity * maxFrameLength)];
+        _slots = new byte[capacity][];
+        for (int i = 0; i < capacity; i++)
+        {
+            _slots[i] = new byte[maxFrameLength];
+        }
+
         _lengths = new int[capacity];
         _offloads = new VirtioNetHeader[capacity];
         _hasOffload = new bool[capacity];
@@ -56,11 +65,11 @@ public sealed class FrameBatch : IFrameSink
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _count);
-        return _slots.AsSpan(index * MaxFrameLength, _lengths[index]);
+        return _slots[index].AsSpan(0, _lengths[index]);
     }
 
     /// <inheritdoc/>
-    public Span<byte> Reserve() => IsFull ? Span<byte>.Empty : _slots.AsSpan(_count * MaxFrameLength, MaxFrameLength);
+    public Span<byte> Reserve() => IsFull ? Span<byte>.Empty : _slots[_count];
 
     /// <summary>The virtio-net header frame <paramref name="index"/> arrived with; false when it carries none.</summary>
     /// <exception cref="ArgumentOutOfRangeException">No such frame.</exception>
@@ -113,4 +122,31 @@ public sealed class FrameBatch : IFrameSink
 
     /// <summary>Empties the batch (the slots are kept).</summary>
     public void Clear() => _count = 0;
+
+    /// <summary>
+    /// Hands frame <paramref name="index"/>'s buffer over to a ring and takes <paramref name="empty"/> (a buffer of
+    /// <see cref="MaxFrameLength"/> bytes) in its place: the frame leaves the batch without a copy, and the slot
+    /// no longer holds it.
+    /// </summary>
+    internal byte[] ExchangeFrame(int index, byte[] empty)
+    {
+        Debug.Assert((uint)index < (uint)_count && empty.Length == MaxFrameLength);
+        byte[] frame = _slots[index];
+        _slots[index] = empty;
+        return frame;
+    }
+
+    /// <summary>
+    /// Adds the frame a ring holds in <paramref name="frame"/> (a buffer of <see cref="MaxFrameLength"/> bytes)
+    /// as the next frame, without a copy; returns the buffer the slot had, now the ring's. The batch must not be full.
+    /// </summary>
+    internal byte[] AddFrame(byte[] frame, int length)
+    {
+        Debug.Assert(!IsFull && frame.Length == MaxFrameLength && (uint)length <= (uint)MaxFrameLength);
+        byte[] empty = _slots[_count];
+        _slots[_count] = frame;
+        _hasOffload[_count] = false;
+        _lengths[_count++] = length;
+        return empty;
+    }
 }

@@ -3,17 +3,27 @@ using Devmem.Threading;
 namespace Devmem.Stack.Link;
 
 /// <summary>
-/// One direction's receive queue: a bounded ring of preallocated fixed-size slots into which each
-/// frame is copied once. When the ring is full the new frame is dropped and counted (tail drop, as a
-/// TAP device's queue does when its reader falls behind); a frame longer than a slot is dropped and
-/// counted too. Writers and the reader may be on different threads; the reader waits with
-/// <see cref="WaitForFramesAsync"/>.
+/// One direction's receive queue: a bounded ring of frames in preallocated buffers. When the ring is full the
+/// new frame is dropped and counted (tail drop, as a TAP device's queue does when its reader falls behind); a
+/// frame longer than a buffer is dropped and counted too. Writers and the reader may be on different threads;
+/// the reader waits with <see cref="WaitForFramesAsync"/>.
 /// </summary>
+/// <remarks>
+/// Frames move without a copy between the ring and a <see cref="FrameBatch"/> whose slots are as long as the
+/// ring's buffers: <see cref="Write(FrameBatch)"/> takes the batch's buffer and leaves an empty one in its
+/// place, <see cref="Read"/> gives the reader the buffer and takes the reader's empty one back. So a frame an
+/// engine built is the frame the peer engine's NIC reads, as a NIC DMAs from the buffer the driver posted.
+/// Spare buffers are kept on a stack, so the most recently read (warm in cache) is written next. Frames of
+/// other sizes (a single span, a batch of another size) are copied.
+/// </remarks>
 public sealed class FrameRing : IFrameWriter
 {
     private readonly object _lock = new();
-    private readonly byte[] _slots;
+    // The queued frames, oldest at _head, and their lengths; the buffers not queued wait on _spare.
+    private readonly byte[]?[] _frames;
     private readonly int[] _lengths;
+    private readonly byte[][] _spare;
+    private int _spareCount;
     private readonly SingleWaiterEvent _waiter;
     private int _head;
     private int _count;
@@ -29,8 +39,15 @@ public sealed class FrameRing : IFrameWriter
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxFrameLength);
-        _slots = new byte[checked(capacity * maxFrameLength)];
+        _frames = new byte[capacity][];
         _lengths = new int[capacity];
+        _spare = new byte[capacity][];
+        for (int i = 0; i < capacity; i++)
+        {
+            _spare[i] = new byte[maxFrameLength];
+        }
+
+        _spareCount = capacity;
         MaxFrameLength = maxFrameLength;
         _waiter = new SingleWaiterEvent(_lock);
     }
@@ -75,15 +92,32 @@ public sealed class FrameRing : IFrameWriter
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Queues every frame of <paramref name="frames"/>, in order. A batch whose slots are as long as this ring's
+    /// buffers gives its frames up without a copy: each queued frame's slot gets an empty buffer instead, so the
+    /// batch's frames are not to be read afterwards (the caller clears it, as after any transmit).
+    /// </summary>
     public void Write(FrameBatch frames)
     {
         ArgumentNullException.ThrowIfNull(frames);
+        bool exchange = frames.MaxFrameLength == MaxFrameLength;
         lock (_lock)
         {
             for (int i = 0; i < frames.Count; i++)
             {
-                EnqueueLocked(frames[i]);
+                if (!exchange)
+                {
+                    EnqueueLocked(frames[i]);
+                }
+                else if (_count == Capacity)
+                {
+                    _tailDrops++;
+                }
+                else
+                {
+                    int length = frames[i].Length;
+                    EnqueueBufferLocked(frames.ExchangeFrame(i, _spare[--_spareCount]), length);
+                }
             }
             _waiter.SignalLocked();
         }
@@ -104,10 +138,22 @@ public sealed class FrameRing : IFrameWriter
         }
         lock (_lock)
         {
+            bool exchange = frames.MaxFrameLength == MaxFrameLength;
             int moved = 0;
             while (_count > 0 && !frames.IsFull)
             {
-                frames.TryAdd(_slots.AsSpan(_head * MaxFrameLength, _lengths[_head]));
+                byte[] frame = _frames[_head]!;
+                _frames[_head] = null;
+                if (exchange)
+                {
+                    _spare[_spareCount++] = frames.AddFrame(frame, _lengths[_head]);
+                }
+                else
+                {
+                    frames.TryAdd(frame.AsSpan(0, _lengths[_head]));
+                    _spare[_spareCount++] = frame;
+                }
+
                 _head = _head + 1 == Capacity ? 0 : _head + 1;
                 _count--;
                 moved++;
@@ -138,13 +184,22 @@ public sealed class FrameRing : IFrameWriter
             _tailDrops++;
             return;
         }
+        byte[] buffer = _spare[--_spareCount];
+        frame.CopyTo(buffer);
+        EnqueueBufferLocked(buffer, frame.Length);
+    }
+
+    // Queues a buffer holding a frame; the caller checked that there is room.
+    private void EnqueueBufferLocked(byte[] buffer, int length)
+    {
         int tail = _head + _count;
         if (tail >= Capacity)
         {
             tail -= Capacity;
         }
-        frame.CopyTo(_slots.AsSpan(tail * MaxFrameLength));
-        _lengths[tail] = frame.Length;
+
+        _frames[tail] = buffer;
+        _lengths[tail] = length;
         _count++;
         _enqueued++;
     }

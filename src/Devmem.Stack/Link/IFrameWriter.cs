@@ -13,6 +13,10 @@ public interface IFrameWriter
     /// <summary>Copies one frame onward.</summary>
     void Write(ReadOnlySpan<byte> frame);
 
-    /// <summary>Copies every frame of <paramref name="frames"/> onward, in order, paying any locking once per batch.</summary>
+    /// <summary>
+    /// Passes every frame of <paramref name="frames"/> onward, in order, paying any locking once per batch. A
+    /// writer may take the frames' buffers instead of copying them (<see cref="FrameRing"/>): afterwards the
+    /// batch's frames are not to be read, only cleared.
+    /// </summary>
     void Write(FrameBatch frames);
 }

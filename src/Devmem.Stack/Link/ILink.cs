@@ -15,7 +15,10 @@ public interface ILink
     /// <summary>The longest frame the link carries (Ethernet header included).</summary>
     int MaxFrameLength { get; }
 
-    /// <summary>Sends every frame of <paramref name="frames"/> in order; the batch is left for the caller to clear.</summary>
+    /// <summary>
+    /// Sends every frame of <paramref name="frames"/> in order; the batch is left for the caller to clear. Its
+    /// frames are not to be read afterwards: a memory link takes their buffers instead of copying them.
+    /// </summary>
     void Transmit(FrameBatch frames);
 
     /// <summary>

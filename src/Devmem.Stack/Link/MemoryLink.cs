@@ -4,8 +4,9 @@ namespace Devmem.Stack.Link;
 
 /// <summary>
 /// Two engines in one process joined by a virtual cable: endpoint <see cref="A"/> transmits into
-/// <see cref="B"/>'s receive queue and B into A's. Each queue is a <see cref="FrameRing"/>; a frame is
-/// copied once, into its slot. A direction may carry a <see cref="FaultInjector"/>.
+/// <see cref="B"/>'s receive queue and B into A's. Each queue is a <see cref="FrameRing"/>; a frame goes from
+/// the sender's batch to the receiver's without a copy when both batches have the ring's frame length (an
+/// engine's do). A direction may carry a <see cref="FaultInjector"/>, which copies.
 /// </summary>
 public sealed class MemoryLink : IDisposable
 {

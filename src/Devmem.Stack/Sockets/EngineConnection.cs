@@ -8,7 +8,8 @@ namespace Devmem.Stack.Sockets;
 /// <summary>
 /// The loop's side of one connection: the TCP control block, the IP fields of its segments, its place in
 /// the <see cref="ConnectionScheduler"/>, and the application's requests in progress (connect, one send,
-/// shutdown, close). Every member but <see cref="RequestService"/> and <see cref="State"/> runs on the loop thread.
+/// shutdown, close). Every member but <see cref="RequestService"/>, <see cref="TryStartSend"/>,
+/// <see cref="RequestSendCancellation"/> and <see cref="State"/> runs on the loop thread.
 /// </summary>
 internal sealed class EngineConnection
 {
@@ -16,9 +17,19 @@ internal sealed class EngineConnection
     private readonly Action _service;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _sendAcknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SendCompletion _sendCompletion = new();
+    private readonly Action _beginSend;
+    private readonly Action _cancelSend;
     private TaskCompletionSource<EngineTcpSocket>? _connect;
-    private TaskCompletionSource? _send;
+
+    // The send the application started, until the loop takes it (the post is the hand-over's memory barrier).
+    private ReadOnlyMemory<byte> _startedSend;
+    private CancellationToken _startedSendCancellation;
+
+    // The send the loop is feeding into the send buffer.
+    private bool _sending;
     private ReadOnlyMemory<byte> _sendRemaining;
+    private CancellationToken _sendCancellation;
     private bool _shutdownPending;
     private bool _closedByApplication;
     private int _serviceRequested;
@@ -40,6 +51,8 @@ internal sealed class EngineConnection
             Volatile.Write(ref _serviceRequested, 0);
             _engine.Touch(this);
         };
+        _beginSend = BeginSend;
+        _cancelSend = CancelSend;
 
         // A receive or a token return freed window space: the loop decides whether an update is due.
         tcp.Receiver.SpaceFreed += (_, _) => RequestService();
@@ -87,25 +100,66 @@ internal sealed class EngineConnection
         return Socket;
     }
 
-    public void BeginSend(ReadOnlyMemory<byte> data, TaskCompletionSource completion)
+    /// <summary>
+    /// Application thread: hands <paramref name="data"/> to the loop; <paramref name="completion"/> completes once
+    /// every byte is in the send buffer. False when the engine has stopped. Throws when a send is in flight.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The previous send has not been awaited.</exception>
+    public bool TryStartSend(ReadOnlyMemory<byte> data, CancellationToken cancellationToken, out ValueTask completion)
     {
-        if (_send is not null)
+        if (!_sendCompletion.TryStart(out completion))
         {
-            completion.TrySetException(new InvalidOperationException("one SendAsync at a time: await the previous one first"));
-            return;
+            throw new InvalidOperationException("one SendAsync at a time: await the previous one first");
         }
 
-        _send = completion;
-        _sendRemaining = data;
+        _startedSend = data;
+        _startedSendCancellation = cancellationToken;
+        if (!_engine.Post(_beginSend))
+        {
+            _startedSend = default;
+            _sendCompletion.Withdraw();
+            return false;
+        }
+
+        return true;
     }
 
-    public void CancelSend(TaskCompletionSource completion)
+    /// <summary>
+    /// Any thread, from the send's cancellation callback: asks the loop to stop the send. Commands run in order,
+    /// so the request reaches the loop before any later send can start, and finds this send or none.
+    /// </summary>
+    public void RequestSendCancellation() => _engine.Post(_cancelSend);
+
+    private void BeginSend()
     {
-        if (ReferenceEquals(_send, completion))
+        _sending = true;
+        _sendRemaining = _startedSend;
+        _sendCancellation = _startedSendCancellation;
+        _startedSend = default;
+        _engine.Touch(this);
+    }
+
+    private void CancelSend()
+    {
+        if (_sending)
         {
-            _send = null;
-            _sendRemaining = default;
-            completion.TrySetCanceled();
+            CompleteSend(new OperationCanceledException(_sendCancellation));
+        }
+    }
+
+    // Ends the send in progress: successfully (null) or with the error its caller gets.
+    private void CompleteSend(Exception? error)
+    {
+        _sending = false;
+        _sendRemaining = default;
+        _sendCancellation = default;
+        if (error is null)
+        {
+            _sendCompletion.SetResult();
+        }
+        else
+        {
+            _sendCompletion.SetException(error);
         }
     }
 
@@ -119,10 +173,9 @@ internal sealed class EngineConnection
     public void CloseFromApplication(bool abort = false)
     {
         _closedByApplication = true;
-        if (_send is { } send)
+        if (_sending)
         {
-            _send = null;
-            send.TrySetException(SocketErrors.For(Errno.ECONNABORTED, RemoteName));
+            CompleteSend(SocketErrors.For(Errno.ECONNABORTED, RemoteName));
         }
 
         if (abort || Tcp.Receiver.QueuedBytes > 0)
@@ -144,7 +197,7 @@ internal sealed class EngineConnection
     public void Update()
     {
         FeedSend();
-        if (_shutdownPending && _send is null)
+        if (_shutdownPending && !_sending)
         {
             _shutdownPending = false;
             Tcp.Close();
@@ -198,9 +251,12 @@ internal sealed class EngineConnection
         Tcp.Receiver.Dispose();
         var error = SocketErrors.For(ErrorOr(Errno.ECONNABORTED), RemoteName);
         _connect?.TrySetException(error);
-        _send?.TrySetException(error);
         _connect = null;
-        _send = null;
+        if (_sending)
+        {
+            CompleteSend(error);
+        }
+
         _state = Tcp.State;
         _closed.TrySetException(error);
         _sendAcknowledged.TrySetResult();
@@ -210,7 +266,7 @@ internal sealed class EngineConnection
 
     private void FeedSend()
     {
-        if (_send is not { } send)
+        if (!_sending)
         {
             return;
         }
@@ -219,17 +275,14 @@ internal sealed class EngineConnection
         if (written < 0)
         {
             var errno = (Errno)(-written);
-            _send = null;
-            _sendRemaining = default;
-            send.TrySetException(SocketErrors.For(errno == Errno.EPIPE ? ErrorOr(Errno.EPIPE) : errno, RemoteName));
+            CompleteSend(SocketErrors.For(errno == Errno.EPIPE ? ErrorOr(Errno.EPIPE) : errno, RemoteName));
             return;
         }
 
         _sendRemaining = _sendRemaining[written..];
         if (_sendRemaining.IsEmpty)
         {
-            _send = null;
-            send.TrySetResult();
+            CompleteSend(null);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Devmem.Receive;
 using Devmem.Stack.Tcp;
 using Devmem.Uapi;
@@ -60,8 +61,11 @@ public sealed class EngineTcpSocket : IDisposable
     /// </summary>
     /// <remarks>
     /// <paramref name="data"/> must stay unchanged until the returned task completes. Cancelling stops the
-    /// wait for room; bytes already buffered are still sent.
+    /// wait for room; bytes already buffered are still sent. Await each send (once, as any
+    /// <see cref="ValueTask"/>) before starting the next: one started while another is in flight throws
+    /// <see cref="InvalidOperationException"/>.
     /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -71,16 +75,17 @@ public sealed class EngineTcpSocket : IDisposable
             return;
         }
 
-        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool posted = _engine.Post(() =>
+        // The connection's reusable completion and a pooled state machine: nothing is allocated per send.
+        ObjectDisposedException.ThrowIf(!_connection.TryStartSend(data, cancellationToken, out ValueTask sent), _engine);
+        if (!cancellationToken.CanBeCanceled)
         {
-            _connection.BeginSend(data, completion);
-            _engine.Touch(_connection);
-        });
-        ObjectDisposedException.ThrowIf(!posted, _engine);
-        await using (cancellationToken.Register(() => _engine.Post(() => _connection.CancelSend(completion))).ConfigureAwait(false))
+            await sent.ConfigureAwait(false);
+            return;
+        }
+
+        using (cancellationToken.UnsafeRegister(static state => ((EngineConnection)state!).RequestSendCancellation(), _connection))
         {
-            await completion.Task.ConfigureAwait(false);
+            await sent.ConfigureAwait(false);
         }
     }
 

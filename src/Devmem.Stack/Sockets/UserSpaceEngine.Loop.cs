@@ -18,9 +18,13 @@ public sealed partial class UserSpaceEngine
     private readonly Lock _postLock = new();
     private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 0);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Action _onLinkReady;
     private readonly Action _onFramesWaiting;
-    private ConfiguredValueTaskAwaitable.ConfiguredValueTaskAwaiter _linkAwaiter;
+
+    // The wait for frames of a link without a ready callback: it sets _wake when the link has frames, after
+    // clearing _linkWaitArmed. The loop takes its result (handing the pooled box back) before arming the next,
+    // or, when it is still finishing its last step, parks it in _finishingLinkWait and takes it at the next arming.
+    private ValueTask _linkWait;
+    private ValueTask _finishingLinkWait;
     private volatile bool _linkWaitArmed;
     private bool _stopRequested;
     private bool _stopped;
@@ -146,17 +150,28 @@ public sealed partial class UserSpaceEngine
             return;
         }
 
-        ValueTask wait = _link.WaitForFramesAsync(_stopping.Token);
-        if (wait.IsCompleted)
+        // A wait still unfinished after two armings is dropped: its box is simply not reused.
+        TryTakeLinkWait(ref _finishingLinkWait);
+        if (!TryTakeLinkWait(ref _linkWait))
         {
-            wait.GetAwaiter().GetResult();
+            _finishingLinkWait = _linkWait;
+            _linkWait = default;
+        }
+
+        ValueTask frames = _link.WaitForFramesAsync(_stopping.Token);
+        if (frames.IsCompleted)
+        {
+            frames.GetAwaiter().GetResult();
             _wake.Set();
             return;
         }
 
         _linkWaitArmed = true;
-        _linkAwaiter = wait.ConfigureAwait(false).GetAwaiter();
-        _linkAwaiter.OnCompleted(_onLinkReady);
+
+        // Kept, not awaited: the loop takes its result once, when it arms the next wait.
+#pragma warning disable CA2012
+        _linkWait = WakeOnFramesAsync(frames);
+#pragma warning restore CA2012
     }
 
     private void OnFramesWaiting()
@@ -165,11 +180,28 @@ public sealed partial class UserSpaceEngine
         _wake.Set();
     }
 
-    private void OnLinkReady()
+    // Takes a completed wait's result, which hands its pooled box back (the ValueTask must not be looked at
+    // again); false while it is still running.
+    private static bool TryTakeLinkWait(ref ValueTask wait)
+    {
+        if (!wait.IsCompleted)
+        {
+            return false;
+        }
+
+        wait.GetAwaiter().GetResult();
+        wait = default;
+        return true;
+    }
+
+    // Awaited from a pooled state machine rather than given a callback: the thread pool then runs the
+    // continuation without wrapping it in a work item (one allocation per wake-up).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WakeOnFramesAsync(ValueTask frames)
     {
         try
         {
-            _linkAwaiter.GetResult();
+            await frames.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -61,9 +61,11 @@ public sealed partial class UserSpaceEngine : IDisposable, IAsyncDisposable
         _scatterInput = new ScatterInput(this);
 
         // Received frames may be 64 KiB GSO frames on a TAP or packet link; what we send never exceeds the MTU.
-        _tx = new FrameBatch(options.BatchSize, _ip.MaxFrameLength);
+        // Transmit slots are as long as the link's frames when that costs no more than a VLAN tag's room (a
+        // memory link's), so that the link can take their buffers instead of copying (FrameRing).
+        int linkRoom = _link.MaxFrameLength - _ip.MaxFrameLength;
+        _tx = new FrameBatch(options.BatchSize, linkRoom <= EthernetView.TaggedHeaderLength - EthernetView.HeaderLength ? _link.MaxFrameLength : _ip.MaxFrameLength);
         _ip.SetUpperLayer(IpProtocol.Tcp, new TcpInput(this));
-        _onLinkReady = OnLinkReady;
         _onFramesWaiting = OnFramesWaiting;
         _thread = new Thread(Run) { IsBackground = true, Name = $"devmem engine {_ip.MacAddress}" };
         _thread.Start();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Devmem.Memory;
 using Devmem.Skb;
@@ -251,8 +252,10 @@ public sealed partial class DevmemReceiver : IDisposable
     /// <summary>
     /// Waits for data without blocking a thread, then receives what is available (like
     /// <c>Socket.ReceiveAsync</c>: it completes as soon as any data, end of stream or an error is there).
-    /// One asynchronous receive at a time. MSG_WAITALL is not supported here.
+    /// One asynchronous receive at a time. MSG_WAITALL is not supported here. A receive that has to wait
+    /// allocates nothing: the wait is the receiver's reusable event and the state machine is pooled.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<DevmemReceiveResult> ReceiveAsync(Memory<byte> linear, Memory<DevmemFragment> fragments, int maxBytes, MessageFlags flags = MessageFlags.SockDevmem, CancellationToken cancellationToken = default)
     {
         if ((flags & MessageFlags.WaitAll) != 0)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Devmem.Stack.Link;
 
 namespace Devmem.Stack.Tests.Link;
@@ -43,6 +45,46 @@ public class FrameRingTests
         Assert.Equal(4, ring.Read(batch));
         // The oldest frames were kept: tail drop, not head drop.
         Assert.Equal([0, 1, 2, 3], Enumerable.Range(0, 4).Select(i => LinkFrames.NumberOf(batch[i].ToArray())));
+    }
+
+    [Fact]
+    public void Frames_move_between_batches_of_the_rings_length_without_a_copy()
+    {
+        var ring = new FrameRing(capacity: 4, maxFrameLength: 128);
+        var sent = new FrameBatch(2, 128);
+        sent.TryAdd(LinkFrames.Numbered(1));
+        sent.TryAdd(LinkFrames.Numbered(2, length: 128));
+        ref byte first = ref MemoryMarshal.GetReference(sent.GetFrame(0));
+        ref byte second = ref MemoryMarshal.GetReference(sent.GetFrame(1));
+        ring.Write(sent);
+
+        // The sender's slots got other buffers: building the next frames cannot touch the queued ones.
+        sent.Clear();
+        Assert.False(Unsafe.AreSame(ref first, ref MemoryMarshal.GetReference(sent.Reserve())));
+
+        var received = new FrameBatch(2, 128);
+        Assert.Equal(2, ring.Read(received));
+        Assert.True(Unsafe.AreSame(ref first, ref MemoryMarshal.GetReference(received.GetFrame(0))));
+        Assert.True(Unsafe.AreSame(ref second, ref MemoryMarshal.GetReference(received.GetFrame(1))));
+        Assert.Equal(1, LinkFrames.NumberOf(received[0].ToArray()));
+        Assert.Equal(128, received[1].Length);
+    }
+
+    [Fact]
+    public void Batches_of_another_length_are_copied()
+    {
+        var ring = new FrameRing(capacity: 4, maxFrameLength: 128);
+        var sent = new FrameBatch(2, 100);
+        sent.TryAdd(LinkFrames.Numbered(1));
+        sent.TryAdd(LinkFrames.Numbered(2, length: 100));
+        ring.Write(sent);
+        Assert.Equal(2, LinkFrames.NumberOf(sent[1].ToArray()));
+
+        var received = new FrameBatch(4, 200);
+        received.TryAdd(LinkFrames.Numbered(9));
+        Assert.Equal(2, ring.Read(received));
+        Assert.Equal([9, 1, 2], Enumerable.Range(0, 3).Select(i => LinkFrames.NumberOf(received[i].ToArray())));
+        Assert.Equal(100, received[2].Length);
     }
 
     [Fact]

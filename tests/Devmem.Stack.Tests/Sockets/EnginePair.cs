@@ -40,8 +40,8 @@ internal sealed class EnginePair : IDisposable
         _link = new MemoryLink(link ?? new MemoryLinkOptions { QueueLength = 1024 });
         DmaBuf = new HostDmaBuf(32L << 20, "engine-test-dmabuf");
         _binding = new DmaBufBinding(DmaBuf, BindingDirection.Rx);
-        A = new UserSpaceEngine(Options(linkOfA?.Invoke(_link.A) ?? _link.A, 0x02_00_00_00_00_0A, 1, ipv6, tcp));
-        B = new UserSpaceEngine(Options(linkOfB?.Invoke(_link.B) ?? _link.B, 0x02_00_00_00_00_0B, 2, ipv6, tcp));
+        A = new UserSpaceEngine(Options(linkOfA?.Invoke(_link.A) ?? _link.A, 0x02_00_00_00_00_0A, 1, ipv6, _link.Mtu, tcp));
+        B = new UserSpaceEngine(Options(linkOfB?.Invoke(_link.B) ?? _link.B, 0x02_00_00_00_00_0B, 2, ipv6, _link.Mtu, tcp));
         ServerAddress = ipv6 ? IPAddress.Parse("fd00::2") : IPAddress.Parse("10.0.0.2");
         ClientAddress = ipv6 ? IPAddress.Parse("fd00::1") : IPAddress.Parse("10.0.0.1");
         SteerToDeviceMemory(B, _binding, ServerAddress, ipv6);
@@ -121,13 +121,15 @@ internal sealed class EnginePair : IDisposable
         DelayedAckTimeout = TimeSpan.FromMilliseconds(5),
     };
 
-    private static UserSpaceEngineOptions Options(ILink endpoint, ulong mac, byte host, bool ipv6, TcpConnectionOptions? tcp) => new()
+    // The interface's MTU is the link's.
+    private static UserSpaceEngineOptions Options(ILink endpoint, ulong mac, byte host, bool ipv6, int mtu, TcpConnectionOptions? tcp) => new()
     {
         Link = endpoint,
         Tcp = tcp,
         Interface = new IpInterfaceOptions
         {
             MacAddress = new MacAddress(mac),
+            Mtu = mtu,
             Ipv4 = ipv6 ? null : new Ipv4InterfaceAddress(new Ipv4Address(10, 0, 0, host), 24),
             Ipv6Addresses = ipv6 ? [new Ipv6InterfaceAddress(Ipv6Address.Parse($"fd00::{host}"), 64)] : [],
         },
