@@ -30,7 +30,7 @@ public sealed class EngineTransferTests(ITestOutputHelper output)
         var faults = new FaultInjectorOptions { Seed = 7, LossRate = 0.05, ReorderRate = 0.10, DuplicateRate = 0.01, CorruptRate = 0.001 };
         var link = new MemoryLinkOptions { QueueLength = 1024, AToBFaults = faults, BToAFaults = faults with { Seed = 8 } };
         using var pair = new EnginePair(ipv6: false, link, EnginePair.MemoryLinkTimers);
-        TimeSpan elapsed = await TransferAsync(pair, steeredBytes: 4 * MiB, unsteeredBytes: MiB / 4, TimeSpan.FromSeconds(300));
+        TimeSpan elapsed = await TransferAsync(pair, steeredBytes: 4 * MiB, unsteeredBytes: MiB / 4, TimeSpan.FromSeconds(300), wireDuplicates: true);
         output.WriteLine($"IPv4 with faults, 4 MiB devmem: {4 / elapsed.TotalSeconds:F1} MiB/s ({elapsed.TotalMilliseconds:F0} ms)");
         pair.DisposeAndAssertNoLeaks();
     }
@@ -45,23 +45,25 @@ public sealed class EngineTransferTests(ITestOutputHelper output)
     }
 
     // Both flows at once; returns how long the steered one took from first write to end of stream.
-    private static async Task<TimeSpan> TransferAsync(EnginePair pair, int steeredBytes, int unsteeredBytes, TimeSpan timeout)
+    private static async Task<TimeSpan> TransferAsync(EnginePair pair, int steeredBytes, int unsteeredBytes, TimeSpan timeout, bool wireDuplicates = false)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(timeout);
         using EngineTcpListener steered = pair.B.Listen(EnginePair.SteeredPort);
         using EngineTcpListener unsteered = pair.B.Listen(EnginePair.UnsteeredPort);
         byte[] data = NcdevmemPattern.Create(Math.Max(steeredBytes, unsteeredBytes));
-        Task<TimeSpan> device = RunConnectionAsync(pair, steered, data.AsMemory(0, steeredBytes), DevmemDataKind.DeviceMemory, seed: 1, deadline.Token);
-        Task<TimeSpan> host = RunConnectionAsync(pair, unsteered, data.AsMemory(0, unsteeredBytes), DevmemDataKind.Readable, seed: 2, deadline.Token);
+        Task<TimeSpan> device = RunConnectionAsync(pair, steered, data.AsMemory(0, steeredBytes), DevmemDataKind.DeviceMemory, seed: 1, wireDuplicates, deadline.Token);
+        Task<TimeSpan> host = RunConnectionAsync(pair, unsteered, data.AsMemory(0, unsteeredBytes), DevmemDataKind.Readable, seed: 2, wireDuplicates, deadline.Token);
         await Task.WhenAll(device, host);
         return await device;
     }
 
     // One connection: A writes the stream and shuts down; B reads it to the end and shuts down; A sees the
-    // end of stream; A ends in TIME-WAIT and B in CLOSED, both cleanly.
+    // end of stream; A ends in TIME-WAIT and B in CLOSED, both cleanly. A wire that duplicates frames may
+    // deliver A's last ACK again after B has gone: B's RST for it (RFC 9293, no TCB) lands at A's RCV.NXT and
+    // ends A's TIME-WAIT early, as Linux does without tcp_rfc1337; A's close is still clean (Closed completes).
     private static async Task<TimeSpan> RunConnectionAsync(EnginePair pair, EngineTcpListener listener, ReadOnlyMemory<byte> data,
-        DevmemDataKind kind, int seed, CancellationToken cancellationToken)
+        DevmemDataKind kind, int seed, bool wireDuplicates, CancellationToken cancellationToken)
     {
         Task<EngineTcpSocket> accepting = listener.AcceptAsync(cancellationToken).AsTask();
         using EngineTcpSocket client = await pair.A.ConnectAsync(pair.Server(listener.Port), cancellationToken);
@@ -85,7 +87,11 @@ public sealed class EngineTransferTests(ITestOutputHelper output)
         Assert.Equal(0, await DevmemStreamReader.ReadToEndAsync(client, pair.DmaBuf, DevmemDataKind.Readable, cancellationToken));
         await client.Closed.WaitAsync(cancellationToken);
         await server.Closed.WaitAsync(cancellationToken);
-        Assert.Equal(TcpState.TimeWait, client.State);
+        if (!wireDuplicates || client.State != TcpState.Closed)
+        {
+            Assert.Equal(TcpState.TimeWait, client.State);
+        }
+
         Assert.Equal(TcpState.Closed, server.State);
         return elapsed;
     }
