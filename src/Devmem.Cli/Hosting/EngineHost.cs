@@ -61,22 +61,7 @@ internal sealed class EngineHost : IDisposable
 
         Engine.Dispose();
         (_link as IDisposable)?.Dispose();
-        long leaked = Binding.TotalChunks - Binding.FreeChunks;
-        long skbs = Engine.SkbPool.InUse;
-        Binding.Dispose();
-        _dmaBuf.Dispose();
-        string? report = null;
-        try
-        {
-            _leaks.AssertNoLeaks();
-        }
-        catch (MemoryLeakException e)
-        {
-            report = e.Message;
-        }
-
-        _leaks.Dispose();
-        _teardown = new TeardownReport(leaked, skbs, report);
+        _teardown = TeardownReport.Complete(Binding, _dmaBuf, _leaks, Engine.SkbPool.InUse);
         return _teardown;
     }
 

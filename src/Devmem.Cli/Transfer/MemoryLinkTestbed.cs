@@ -134,22 +134,7 @@ internal sealed class MemoryLinkTestbed : IDisposable
         Sender.Dispose();
         Receiver.Dispose();
         _link.Dispose();
-        long leaked = Binding.TotalChunks - Binding.FreeChunks;
-        long skbs = Sender.SkbPool.InUse + Receiver.SkbPool.InUse;
-        Binding.Dispose();
-        _dmaBuf.Dispose();
-        string? report = null;
-        try
-        {
-            _leaks.AssertNoLeaks();
-        }
-        catch (MemoryLeakException e)
-        {
-            report = e.Message;
-        }
-
-        _leaks.Dispose();
-        _teardown = new TeardownReport(leaked, skbs, report);
+        _teardown = TeardownReport.Complete(Binding, _dmaBuf, _leaks, Sender.SkbPool.InUse + Receiver.SkbPool.InUse);
         return _teardown;
     }
 

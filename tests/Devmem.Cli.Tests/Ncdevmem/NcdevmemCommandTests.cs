@@ -4,6 +4,7 @@ using Devmem.Cli.Hosting;
 using Devmem.Cli.Links;
 using Devmem.Cli.Ncdevmem;
 using Devmem.Cli.Validation;
+using Devmem.Kernel.DmaBufs;
 using Devmem.Memory;
 using Devmem.Stack.Sockets;
 using Devmem.Uapi;
@@ -32,6 +33,22 @@ public sealed class NcdevmemCommandTests
         CliResult result = CliRunner.Run(links, args);
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith(message, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+        leaks.AssertNoLeaks();
+    }
+
+    [Theory]
+    [InlineData("udmabuf")]
+    [InlineData("cuda")]
+    public void Server_MemoryThisMachineLacks_IsEnodevWithTheExportersReason(string memory)
+    {
+        DmaBufExporterAvailability availability = memory == "cuda" ? CudaDmaBuf.CheckAvailability() : Udmabuf.CheckAvailability();
+        Assert.SkipWhen(availability.IsAvailable, $"{memory} is available here, so the server would start and wait for a client");
+        using var leaks = MemoryLeakScope.Begin(nameof(Server_MemoryThisMachineLacks_IsEnodevWithTheExportersReason));
+        using var links = new MemoryLinkOpener();
+        CliResult result = CliRunner.Run(links, "-l", "-s", "10.0.0.2", "-p", "5201", "-f", "memA", "--memory", memory);
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"ncdevmem: ENODEV (No such device): --memory {memory} is not available on this machine: {availability.Reason}", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
         leaks.AssertNoLeaks();
     }
