@@ -8,6 +8,7 @@ using Devmem.Benchmarks.Links;
 // benchmark; pass a narrower filter (e.g. '*Checksum*') to run one family. `-- goodput [seconds]` prints
 // the loss-recovery goodput table instead (a fixed-time simulation, not a BenchmarkDotNet run); `-- links
 // [seconds]` (root) compares our devmem receive over TAP, AF_PACKET and the memory link with Linux to Linux;
+// `-- memlink [seconds] [mtu]` runs one engine-to-engine flow over the memory link next to a copy's rate;
 // `-- device-memory [seconds]` prices one NIC write and one read in each kind of device memory here;
 // `-- cuda-copy-paths [seconds]` prices the ways of copying a received buffer into GPU memory.
 if (args.Length > 0 && args[0] == "goodput")
@@ -21,6 +22,13 @@ if (args.Length > 0 && args[0] == "links")
 {
     double seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
     return await LinksBenchmark.RunAsync(TimeSpan.FromSeconds(seconds));
+}
+
+if (args.Length > 0 && args[0] == "memlink")
+{
+    double seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+    int mtu = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1500;
+    return await MemoryLinkFlow.RunAsync(mtu, TimeSpan.FromSeconds(seconds));
 }
 
 if (args.Length > 0 && args[0] == "device-memory")

@@ -33,7 +33,7 @@ internal static class LinksBenchmark
         double kernel = await KernelOverVethAsync(perRow, cancellationToken);
         double tap = await EngineOverTapAsync(perRow, cancellationToken);
         double afPacket = await EngineOverAfPacketAsync(perRow, cancellationToken);
-        double memory = await EngineOverMemoryLinkAsync(perRow, cancellationToken);
+        double memory = await MemoryLinkFlow.MeasureAsync(1500, perRow, cancellationToken);
 
         Console.WriteLine($"one flow, {perRow.TotalSeconds:F0} s per row, Gbit/s delivered to the receiving application; ratios against (a) kernel sender");
         Console.WriteLine("row                                                    Gbit/s   ratio");
@@ -108,33 +108,6 @@ internal static class LinksBenchmark
         AfPacketLink link = veth.Right.Handle.Run(() => AfPacketLink.Open(VethPair.RightEnd));
         using LinkReceiverEngine engine = Own(link);
         return await engine.MeasureAsync(veth.Left, duration, cancellationToken);
-    }
-
-    private static async Task<double> EngineOverMemoryLinkAsync(TimeSpan duration, CancellationToken cancellationToken)
-    {
-        var tcp = TcpConnectionOptions.Default with { ReceiveBufferSize = 4 << 20, SendBufferSize = 4 << 20 };
-        using var engines = new EnginePairOverMemoryLink(new MemoryLinkOptions { QueueLength = 1024 }, tcp);
-        (EngineTcpSocket sender, EngineTcpSocket receiver) = await engines.ConnectAsync(cancellationToken);
-        using (sender)
-        using (receiver)
-        {
-            var sink = new DevmemSink();
-            Task<long> sinking = Task.Run(() => sink.RunAsync(receiver, cancellationToken), cancellationToken);
-            var data = new byte[256 * 1024];
-            long start = sink.Bytes;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (clock.Elapsed < duration)
-            {
-                await sender.SendAsync(data, cancellationToken);
-            }
-
-            double gbitPerSecond = (sink.Bytes - start) * 8 / clock.Elapsed.TotalSeconds / 1e9;
-            sender.ShutdownSend();
-            await sinking;
-            receiver.ShutdownSend();
-            await Task.WhenAll(sender.Closed, receiver.Closed).WaitAsync(cancellationToken);
-            return gbitPerSecond;
-        }
     }
 
     // The engine owns the link once made; until then a failure must close the link here.

@@ -6,7 +6,8 @@ namespace Devmem.Stack.Link;
 /// One direction's receive queue: a bounded ring of frames in preallocated buffers. When the ring is full the
 /// new frame is dropped and counted (tail drop, as a TAP device's queue does when its reader falls behind); a
 /// frame longer than a buffer is dropped and counted too. Writers and the reader may be on different threads;
-/// the reader waits with <see cref="WaitForFramesAsync"/>.
+/// the reader waits with <see cref="WaitForFramesAsync"/>, or is called back by the writer
+/// (<see cref="TryArmCallback"/>), which saves an engine loop the thread-pool hop of an awaited completion.
 /// </summary>
 /// <remarks>
 /// Frames move without a copy between the ring and a <see cref="FrameBatch"/> whose slots are as long as the
@@ -25,6 +26,7 @@ public sealed class FrameRing : IFrameWriter
     private readonly byte[][] _spare;
     private int _spareCount;
     private readonly SingleWaiterEvent _waiter;
+    private Action? _callback;
     private int _head;
     private int _count;
     private long _enqueued;
@@ -85,11 +87,14 @@ public sealed class FrameRing : IFrameWriter
     /// <inheritdoc/>
     public void Write(ReadOnlySpan<byte> frame)
     {
+        Action? callback;
         lock (_lock)
         {
             EnqueueLocked(frame);
-            _waiter.SignalLocked();
+            callback = SignalLocked();
         }
+
+        callback?.Invoke();
     }
 
     /// <summary>
@@ -101,6 +106,7 @@ public sealed class FrameRing : IFrameWriter
     {
         ArgumentNullException.ThrowIfNull(frames);
         bool exchange = frames.MaxFrameLength == MaxFrameLength;
+        Action? callback;
         lock (_lock)
         {
             for (int i = 0; i < frames.Count; i++)
@@ -119,8 +125,10 @@ public sealed class FrameRing : IFrameWriter
                     EnqueueBufferLocked(frames.ExchangeFrame(i, _spare[--_spareCount]), length);
                 }
             }
-            _waiter.SignalLocked();
+            callback = SignalLocked();
         }
+
+        callback?.Invoke();
     }
 
     /// <summary>
@@ -170,6 +178,52 @@ public sealed class FrameRing : IFrameWriter
         {
             return _waiter.WaitLocked(_count > 0, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Arms a one-shot <paramref name="onFrames"/>, called on the writer's thread (outside the ring's lock) once a
+    /// frame waits; false when one already does (nothing will be called). One armed callback at a time, and not
+    /// together with <see cref="WaitForFramesAsync"/>.
+    /// </summary>
+    public bool TryArmCallback(Action onFrames)
+    {
+        ArgumentNullException.ThrowIfNull(onFrames);
+        lock (_lock)
+        {
+            if (_count > 0)
+            {
+                return false;
+            }
+
+            _callback = onFrames;
+            return true;
+        }
+    }
+
+    /// <summary>Withdraws an armed callback; false when there was none (it ran, or is running now).</summary>
+    public bool DisarmCallback()
+    {
+        lock (_lock)
+        {
+            bool armed = _callback is not null;
+            _callback = null;
+            return armed;
+        }
+    }
+
+    // Wakes the reader when frames wait: completes its wait, or hands back its callback for the writer to call
+    // once the lock is released (the callback wakes another thread, which would only contend for this lock).
+    private Action? SignalLocked()
+    {
+        if (_count == 0)
+        {
+            return null;
+        }
+
+        _waiter.SignalLocked();
+        Action? callback = _callback;
+        _callback = null;
+        return callback;
     }
 
     private void EnqueueLocked(ReadOnlySpan<byte> frame)

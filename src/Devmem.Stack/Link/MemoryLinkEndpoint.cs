@@ -1,7 +1,7 @@
 namespace Devmem.Stack.Link;
 
 /// <summary>One end of a <see cref="MemoryLink"/>: it receives from its own queue and transmits into the peer's.</summary>
-public sealed class MemoryLinkEndpoint : ILink
+public sealed class MemoryLinkEndpoint : IReadyCallbackLink
 {
     private readonly IFrameWriter _transmit;
 
@@ -32,4 +32,9 @@ public sealed class MemoryLinkEndpoint : ILink
 
     /// <inheritdoc/>
     public ValueTask WaitForFramesAsync(CancellationToken cancellationToken = default) => ReceiveQueue.WaitForFramesAsync(cancellationToken);
+
+    // The peer's transmit (or the fault injector releasing a held frame) calls the engine back directly.
+    bool IReadyCallbackLink.TryArmReadyCallback(Action onFrames) => ReceiveQueue.TryArmCallback(onFrames);
+
+    bool IReadyCallbackLink.DisarmReadyCallback() => ReceiveQueue.DisarmCallback();
 }

@@ -128,8 +128,9 @@ public sealed partial class UserSpaceEngine
         }
     }
 
-    // One wait on the link at a time: its completion sets the wake event. A kernel link's poll thread calls
-    // back directly; any other link's wait is awaited, and its completion runs on the thread pool.
+    // One wait on the link at a time: its completion sets the wake event. A kernel link's poll thread, or the
+    // peer engine writing into a memory link, calls back directly; any other link's wait is awaited, and its
+    // completion runs on the thread pool.
     private void ArmLinkWait()
     {
         if (_linkWaitArmed)

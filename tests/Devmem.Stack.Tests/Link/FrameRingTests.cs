@@ -118,6 +118,44 @@ public class FrameRingTests
     }
 
     [Fact]
+    public void An_armed_callback_runs_once_on_the_writers_thread_when_a_frame_arrives()
+    {
+        var ring = new FrameRing(4, 64);
+        int calls = 0;
+        int? callingThread = null;
+        Assert.True(ring.TryArmCallback(() =>
+        {
+            calls++;
+            callingThread = Environment.CurrentManagedThreadId;
+        }));
+
+        ring.Write(LinkFrames.Numbered(1));
+        ring.Write(LinkFrames.Numbered(2));
+        Assert.Equal(1, calls);
+        Assert.Equal(Environment.CurrentManagedThreadId, callingThread);
+
+        // Frames already wait: nothing to arm, the reader is to read them now.
+        Assert.False(ring.TryArmCallback(() => calls++));
+        ring.Read(new FrameBatch(4, 64));
+        Assert.True(ring.TryArmCallback(() => calls++));
+        Assert.True(ring.DisarmCallback());
+        ring.Write(LinkFrames.Numbered(3));
+        Assert.Equal(1, calls);
+        Assert.False(ring.DisarmCallback());
+    }
+
+    [Fact]
+    public void A_frame_dropped_for_its_size_does_not_call_the_reader()
+    {
+        var ring = new FrameRing(4, 64);
+        bool called = false;
+        Assert.True(ring.TryArmCallback(() => called = true));
+        ring.Write(new byte[65]);
+        Assert.False(called);
+        Assert.Equal(1, ring.OversizeDrops);
+    }
+
+    [Fact]
     public async Task A_wait_can_be_cancelled_and_only_one_may_wait()
     {
         var ring = new FrameRing(4, 64);

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Devmem.Stack.Link;
+using Devmem.Stack.Sockets;
+using Devmem.Stack.Tcp;
+
+namespace Devmem.Benchmarks.Engine;
+
+/// <summary>
+/// One flow engine to engine over the memory link for a fixed time, devmem receive with every token
+/// returned: the `links` harness's memory-link row, and `-- memlink [seconds] [mtu]`, which prints it next to
+/// <c>Buffer.MemoryCopy</c>'s rate measured in the same run (a quick reading of the EngineThroughput ratio,
+/// and a steady load to profile).
+/// </summary>
+internal static class MemoryLinkFlow
+{
+    /// <summary>Gbit/s delivered to the receiving application over <paramref name="duration"/>, after a warm-up.</summary>
+    public static async Task<double> MeasureAsync(int mtu, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var tcp = TcpConnectionOptions.Default with { Mss = mtu - 40, ReceiveBufferSize = 4 << 20, SendBufferSize = 4 << 20 };
+        using var engines = new EnginePairOverMemoryLink(new MemoryLinkOptions { Mtu = mtu, QueueLength = 1024 }, tcp);
+        (EngineTcpSocket sender, EngineTcpSocket receiver) = await engines.ConnectAsync(cancellationToken);
+        using (sender)
+        using (receiver)
+        {
+            var sink = new DevmemSink();
+            Task<long> sinking = Task.Factory.StartNew(() => sink.Run(receiver), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var data = new byte[256 * 1024];
+
+            // Warm-up: the engines start in tier-0 code.
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(1))
+            {
+                await sender.SendAsync(data, cancellationToken);
+            }
+
+            long start = sink.Bytes;
+            clock.Restart();
+            while (clock.Elapsed < duration)
+            {
+                await sender.SendAsync(data, cancellationToken);
+            }
+
+            double gbitPerSecond = (sink.Bytes - start) * 8 / clock.Elapsed.TotalSeconds / 1e9;
+            sender.ShutdownSend();
+            await sinking;
+            receiver.ShutdownSend();
+            await Task.WhenAll(sender.Closed, receiver.Closed).WaitAsync(cancellationToken);
+            return gbitPerSecond;
+        }
+    }
+
+    /// <summary>Prints the flow's rate at <paramref name="mtu"/> next to the copy rate of 64 MiB buffers.</summary>
+    public static async Task<int> RunAsync(int mtu, TimeSpan duration)
+    {
+        double copy = MemoryCopyGbitPerSecond(duration);
+        double flow = await MeasureAsync(mtu, duration, CancellationToken.None);
+        double copyAfter = MemoryCopyGbitPerSecond(duration);
+        Console.WriteLine($"memory link, MTU {mtu}: engine to engine {flow:F2} Gbit/s; Buffer.MemoryCopy of 64 MiB {copy:F1} / {copyAfter:F1} Gbit/s (before / after)");
+        Console.WriteLine($"engine rate as a fraction of the copy rate: {flow / ((copy + copyAfter) / 2):F3} (target 0.3)");
+        return 0;
+    }
+
+    private static unsafe double MemoryCopyGbitPerSecond(TimeSpan duration)
+    {
+        const int bytes = 64 << 20;
+        void* source = NativeMemory.AlignedAlloc(bytes, 4096);
+        void* destination = NativeMemory.AlignedAlloc(bytes, 4096);
+        try
+        {
+            NativeMemory.Fill(source, bytes, 0x5A);
+            NativeMemory.Fill(destination, bytes, 0);
+            long copies = 0;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < duration)
+            {
+                Buffer.MemoryCopy(source, destination, bytes, bytes);
+                copies++;
+            }
+
+            return copies * (double)bytes * 8 / clock.Elapsed.TotalSeconds / 1e9;
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(source);
+            NativeMemory.AlignedFree(destination);
+        }
+    }
+}
