@@ -32,6 +32,7 @@ public sealed partial class EmulatedNic : IDisposable
         SkbPool = skbPool ?? new SkbPool();
         TcpDataSplit = _options.TcpDataSplit;
         HdsThreshold = _options.HdsThreshold;
+        GenericReceiveOffload = _options.GenericReceiveOffload;
         FlowRules = new FlowRuleTable(_options.FlowRuleCapacity);
         Rss = new RssConfiguration(_options.RssTableSize, _options.RxQueues);
         for (int id = 0; id < _options.RxQueues; id++)

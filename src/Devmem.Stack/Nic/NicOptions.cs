@@ -30,6 +30,9 @@ public sealed record NicOptions
     /// <summary>Initial <c>tcp-data-split</c> (<c>ethtool -G eth0 tcp-data-split on</c>).</summary>
     public bool TcpDataSplit { get; init; } = true;
 
+    /// <summary>Initial <c>rx-gro-hw</c>: whether consecutive segments of a flow are aggregated (<see cref="EmulatedNic.GenericReceiveOffload"/>).</summary>
+    public bool GenericReceiveOffload { get; init; } = true;
+
     /// <summary>Initial <c>hds-thresh</c>: frames no longer than this are not split.</summary>
     public int HdsThreshold { get; init; }
 

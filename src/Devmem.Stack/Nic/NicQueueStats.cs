@@ -2,7 +2,7 @@ namespace Devmem.Stack.Nic;
 
 /// <summary>
 /// Per-RX-queue counters, named after netdev <c>qstats-get</c> (<c>rx-packets</c>, <c>rx-bytes</c>,
-/// <c>rx-alloc-fail</c>, <c>rx-csum-unnecessary</c>, <c>rx-csum-none</c>, <c>rx-csum-bad</c>) plus drops by
+/// <c>rx-hw-gro-packets</c>, <c>rx-hw-gro-wire-packets</c>, <c>rx-alloc-fail</c>, <c>rx-csum-unnecessary</c>, <c>rx-csum-none</c>, <c>rx-csum-bad</c>) plus drops by
 /// <see cref="NicDropReason"/> in an array indexed by the reason. Written by the thread that feeds the NIC;
 /// read from elsewhere they are a snapshot that may lag.
 /// </summary>
@@ -31,6 +31,12 @@ public sealed class NicQueueStats
     /// <summary>Delivered frames the NIC could not checksum (<c>rx-csum-none</c>): the stack must.</summary>
     public long ChecksumNone { get; private set; }
 
+    /// <summary>Packets delivered that aggregated two or more received segments (<c>rx-hw-gro-packets</c>).</summary>
+    public long GroPackets { get; private set; }
+
+    /// <summary>Received segments those aggregates held (<c>rx-hw-gro-wire-packets</c>).</summary>
+    public long GroWirePackets { get; private set; }
+
     /// <summary>Chunk allocations that failed (<c>rx-alloc-fail</c>); each dropped its frame.</summary>
     public long AllocFailures => this[NicDropReason.AllocFailure];
 
@@ -56,6 +62,12 @@ public sealed class NicQueueStats
     }
 
     internal void CountDrop(NicDropReason reason) => _drops[(int)reason]++;
+
+    internal void CountAggregate(int segments)
+    {
+        GroPackets++;
+        GroWirePackets += segments;
+    }
 
     internal void CountDeliveredAtSource(int frameLength)
     {

@@ -13,6 +13,7 @@ internal readonly ref struct TcpSegmentWriter : IIpPayloadWriter
 {
     private readonly TcpHeader _header;
     private readonly TcpConnection? _connection;
+    private readonly int _payloadOffset;
     private readonly int _payloadLength;
 
     /// <summary>A segment without payload and without a connection behind it (an RST, a SYN-cookie SYN-ACK).</summary>
@@ -21,11 +22,15 @@ internal readonly ref struct TcpSegmentWriter : IIpPayloadWriter
         _header = header;
     }
 
-    /// <summary>The segment <paramref name="connection"/> just dispatched in place, with <paramref name="payloadLength"/> bytes.</summary>
-    public TcpSegmentWriter(in TcpHeader header, TcpConnection connection, int payloadLength)
+    /// <summary>
+    /// The segment <paramref name="connection"/> just dispatched in place, or one piece of it (GSO): the
+    /// <paramref name="payloadLength"/> bytes from <paramref name="payloadOffset"/> of its payload.
+    /// </summary>
+    public TcpSegmentWriter(in TcpHeader header, TcpConnection connection, int payloadOffset, int payloadLength)
     {
         _header = header;
         _connection = connection;
+        _payloadOffset = payloadOffset;
         _payloadLength = payloadLength;
     }
 
@@ -34,7 +39,7 @@ internal readonly ref struct TcpSegmentWriter : IIpPayloadWriter
     public void Write(Span<byte> destination, in IpPacketInfo packet)
     {
         int headerLength = _header.Emit(destination);
-        _connection?.CopyDispatchedPayload(destination.Slice(headerLength, _payloadLength));
+        _connection?.CopyDispatchedPayload(_payloadOffset, destination.Slice(headerLength, _payloadLength));
         TcpChecksum.Fill(destination[..Length], packet.PseudoHeaderSum);
     }
 }

@@ -40,17 +40,45 @@ public sealed partial class UserSpaceEngine
 
             _rx.Clear();
         }
+
+        // As NAPI flushes GRO at the end of a poll: nothing stays held while the loop sleeps.
+        DeliverAggregate();
     }
 
     // The NIC parses the frame and writes the payload into its queue's page pool; IP then checks the whole
     // frame (it is still intact: the NIC only read it) while the payload skb waits beside it for TCP. A TAP
     // link's virtio-net header (or AF_PACKET's checksum status, carried the same way) tells the NIC that the
-    // kernel vouched for the checksum of a GSO frame.
+    // kernel vouched for the checksum of a GSO frame. A segment that continues the NIC's held aggregate joins
+    // it; anything else first lets the aggregate go, so that the stack sees packets in the order they came.
     private void ReceiveFrame(ReadOnlySpan<byte> frame, in VirtioNetHeader? offload)
     {
-        if (_nic.ReceiveFrame(frame, offload, out NicRxPacket packet))
+        if (!_nic.ReceiveFrame(frame, offload, out NicRxPacket packet))
+        {
+            return;
+        }
+
+        if (_nic.TryAggregate(packet))
+        {
+            if (_nic.AggregateComplete)
+            {
+                DeliverAggregate();
+            }
+
+            return;
+        }
+
+        DeliverAggregate();
+        if (!_nic.TryStartAggregate(packet))
         {
             Deliver(packet);
+        }
+    }
+
+    private void DeliverAggregate()
+    {
+        if (_nic.TryTakeAggregate(out NicRxPacket aggregate))
+        {
+            Deliver(aggregate);
         }
     }
 

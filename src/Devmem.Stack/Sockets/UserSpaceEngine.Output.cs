@@ -7,7 +7,12 @@ namespace Devmem.Stack.Sockets;
 
 public sealed partial class UserSpaceEngine
 {
+    // The payload of a GSO segment: Linux's sk_gso_max_size for a device with the usual 64 KiB gso_max_size
+    // (65536 less MAX_TCP_HEADER + 1).
+    private const int GsoMaxPayload = 65_536 - 321;
+
     private readonly FrameBatch _tx;
+    private readonly int _gsoMaxPayload;
     private readonly List<EngineConnection> _due = [];
 
     // Connections TCP is done with whose sockets the application still holds (their receive queues live on).
@@ -114,18 +119,45 @@ public sealed partial class UserSpaceEngine
     {
         TcpConnection tcp = connection.Tcp;
         IpSendRequest request = connection.Request;
-        while (true)
+        while (tcp.TryDispatchInPlace(_now, _ip.Mtu, _gsoMaxPayload, out TcpHeader header, out int length, out int gsoSize))
         {
-            EnsureTransmitRoom(1);
-            if (!tcp.TryDispatchInPlace(_now, _ip.Mtu, out TcpHeader header, out int length))
+            if (length <= gsoSize)
             {
-                break;
+                EnsureTransmitRoom(1);
+                _ip.Send(request, new TcpSegmentWriter(header, tcp, 0, length), _tx, _now);
             }
-
-            _ip.Send(request, new TcpSegmentWriter(header, tcp, length), _tx, _now);
+            else
+            {
+                SendSegmented(request, tcp, header, length, gsoSize);
+            }
         }
 
         _demux.OnDispatched(tcp, _now);
+    }
+
+    // Software GSO (Linux tcp_gso_segment): each piece of gsoSize payload bytes is a segment of its own, its
+    // sequence number advanced, CWR kept on the first piece and PSH and FIN on the last, its checksum its own
+    // (each piece's bytes are copied from the send buffer and summed as its frame is written).
+    private void SendSegmented(in IpSendRequest request, TcpConnection tcp, in TcpHeader header, int length, int gsoSize)
+    {
+        for (int offset = 0; offset < length; offset += gsoSize)
+        {
+            int piece = Math.Min(gsoSize, length - offset);
+            TcpFlags flags = header.Flags;
+            if (offset > 0)
+            {
+                flags &= ~TcpFlags.Cwr;
+            }
+
+            if (offset + piece < length)
+            {
+                flags &= ~(TcpFlags.Psh | TcpFlags.Fin);
+            }
+
+            EnsureTransmitRoom(1);
+            TcpHeader pieceHeader = header with { SequenceNumber = unchecked(header.SequenceNumber + (uint)offset), Flags = flags };
+            _ip.Send(request, new TcpSegmentWriter(pieceHeader, tcp, offset, piece), _tx, _now);
+        }
     }
 
     // The demultiplexer's answer to a segment nobody wanted, back to where it came from.

@@ -55,6 +55,7 @@ public sealed partial class UserSpaceEngine : IDisposable, IAsyncDisposable
         _tcpOptions = options.Tcp ?? TcpConnectionOptions.Default;
         _tcpOptions.Validate();
         _backlog = options.Backlog;
+        _gsoMaxPayload = options.SegmentationOffload ? GsoMaxPayload : 0;
         _clock = new EngineClock(options.TimeProvider ?? TimeProvider.System);
         _nic = new EmulatedNic(options.Nic, options.SkbPool);
         _rx = new FrameBatch(options.BatchSize, _link.MaxFrameLength);

@@ -27,6 +27,13 @@ public sealed record UserSpaceEngineOptions
     /// <summary>listen(2)'s backlog: handshakes in progress and established connections not yet accepted, each.</summary>
     public int Backlog { get; init; } = 128;
 
+    /// <summary>
+    /// Generic segmentation offload (<c>ethtool -K eth0 gso on</c>, Linux's default): a connection hands the
+    /// engine up to 64 KiB of full segments at once, which the engine cuts into MTU-sized segments as it writes
+    /// their frames. The wire sees the same segments either way; TCP runs once per burst instead of per segment.
+    /// </summary>
+    public bool SegmentationOffload { get; init; } = true;
+
     /// <summary>Frames per link batch, in and out.</summary>
     public int BatchSize { get; init; } = 64;
 

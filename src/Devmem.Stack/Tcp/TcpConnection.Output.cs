@@ -35,17 +35,36 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// As <see cref="TryDispatch"/>, without copying the payload: the
-    /// driver copies it with <see cref="CopyDispatchedPayload"/> straight into the frame it is building, before
-    /// the next call, so the bytes go from the send buffer to the wire in one copy.
+    /// driver copies it with <see cref="CopyDispatchedPayload(Span{byte})"/> straight into the frame it is building,
+    /// before the next call, so the bytes go from the send buffer to the wire in one copy.
     /// </summary>
     /// <param name="now">Microseconds on the driver's monotonic clock.</param>
     /// <param name="maxPayload">The most payload the segment may carry (the room in the frame).</param>
     /// <param name="header">The header to emit (checksum left to the IP layer).</param>
     /// <param name="payloadLength">Payload bytes the segment carries.</param>
-    public bool TryDispatchInPlace(long now, int maxPayload, out TcpHeader header, out int payloadLength)
+    public bool TryDispatchInPlace(long now, int maxPayload, out TcpHeader header, out int payloadLength) =>
+        TryDispatchInPlace(now, maxPayload, gsoMaxPayload: 0, out header, out payloadLength, out _);
+
+    /// <summary>
+    /// As <see cref="TryDispatchInPlace(long, int, out TcpHeader, out int)"/>, with generic segmentation offload
+    /// (Linux GSO): new data may go out as one segment of several full segments' payload, up to
+    /// <paramref name="gsoMaxPayload"/>, which the driver cuts into segments of <paramref name="gsoSize"/> payload
+    /// bytes before they reach the wire (each with its own sequence number and checksum, PSH and FIN only on the
+    /// last). TCP then runs once per burst instead of once per segment; what goes on the wire is what it would
+    /// have sent one segment at a time, since only full segments are bundled and a short tail only when Nagle
+    /// would let it go at once.
+    /// </summary>
+    /// <param name="now">Microseconds on the driver's monotonic clock.</param>
+    /// <param name="maxPayload">The most payload one wire segment may carry (the room in the frame).</param>
+    /// <param name="gsoMaxPayload">The most payload a GSO segment may carry; no larger than <paramref name="maxPayload"/> turns GSO off.</param>
+    /// <param name="header">The header to emit (the first wire segment's, with the last one's PSH and FIN).</param>
+    /// <param name="payloadLength">Payload bytes the segment carries; more than <paramref name="gsoSize"/> only for a GSO segment.</param>
+    /// <param name="gsoSize">Payload bytes per wire segment.</param>
+    public bool TryDispatchInPlace(long now, int maxPayload, int gsoMaxPayload, out TcpHeader header, out int payloadLength, out int gsoSize)
     {
         SetDispatchedPayload(0, 0);
         payloadLength = 0;
+        gsoSize = int.MaxValue;
         RunTimers(now);
         if (_resetPending)
         {
@@ -80,7 +99,7 @@ public sealed partial class TcpConnection
                 return true;
             }
 
-            if (TrySendData(now, maxPayload, out header, out payloadLength))
+            if (TrySendData(now, maxPayload, gsoMaxPayload, out header, out payloadLength, out gsoSize))
             {
                 return true;
             }
@@ -211,15 +230,22 @@ public sealed partial class TcpConnection
     // The most payload the next segment may carry: the send MSS less options, and the caller's room.
     private int MaxPayload(long now, int maxPayload) => Math.Min(_sndMss - SegmentOptions(now).EncodedLength, maxPayload);
 
-    // New data (or data again after a timeout pulled SND.NXT back) and FIN, from SND.NXT.
-    private bool TrySendData(long now, int maxPayload, out TcpHeader header, out int length)
+    // New data (or data again after a timeout pulled SND.NXT back) and FIN, from SND.NXT; several full
+    // segments at once when gsoMaxPayload allows (PlanGsoLength).
+    private bool TrySendData(long now, int maxPayload, int gsoMaxPayload, out TcpHeader header, out int length, out int gsoSize)
     {
         TcpOptions options = SegmentOptions(now);
-        if (!PlanData(MaxPayload(now, maxPayload), _probeDue, out length, out bool fin, out bool windowProbe))
+        gsoSize = MaxPayload(now, maxPayload);
+        if (!PlanData(gsoSize, _probeDue, out length, out bool fin, out bool windowProbe))
         {
             header = default;
             length = 0;
             return false;
+        }
+
+        if (length == gsoSize && !fin && !windowProbe && gsoMaxPayload >= 2 * gsoSize)
+        {
+            length = PlanGsoLength(gsoSize, gsoMaxPayload, out fin);
         }
 
         SeqNumber seq = _sndNxt;
@@ -252,6 +278,8 @@ public sealed partial class TcpConnection
             return true;
         }
 
+        // OutSegs counts what goes on the wire: every segment a GSO segment is cut into.
+        Counters.SegmentsSent += (length - 1) / gsoSize;
         bool retransmission = seq < _sndMax;
         _sndNxt = seq + length + (fin ? 1 : 0);
         _sndMax = SeqNumber.Max(_sndMax, _sndNxt);
@@ -281,13 +309,7 @@ public sealed partial class TcpConnection
         }
 
         unsent = Math.Max(unsent, 0);
-        int usable = Math.Min(_sndUna + _sndWnd - _sndNxt, _congestion.Window + AllowanceBeyondCwnd - InFlight());
-        if (_sndNxt < _sndMax && UsingScoreboard)
-        {
-            // Going back after a timeout: stop where SACKed data begins (SkipSackedData hops over it).
-            usable = Math.Min(usable, _scoreboard.NextSackedStart(_sndNxt, _sndMax) - _sndNxt);
-        }
-
+        int usable = UsableWindow();
         length = Math.Max(0, Math.Min(unsent, Math.Min(usable, maxPayload)));
         if (probe && length == 0 && unsent > 0)
         {
@@ -316,6 +338,36 @@ public sealed partial class TcpConnection
         }
 
         return true;
+    }
+
+    // What may be sent from SND.NXT now: the peer's window, cwnd (plus limited transmit's allowance) less what
+    // is in flight, and, going back after a timeout, up to where SACKed data begins (SkipSackedData hops over it).
+    private int UsableWindow()
+    {
+        int usable = Math.Min(_sndUna + _sndWnd - _sndNxt, _congestion.Window + AllowanceBeyondCwnd - InFlight());
+        if (_sndNxt < _sndMax && UsingScoreboard)
+        {
+            usable = Math.Min(usable, _scoreboard.NextSackedStart(_sndNxt, _sndMax) - _sndNxt);
+        }
+
+        return usable;
+    }
+
+    // A GSO segment from SND.NXT, whose first full segment PlanData allowed: as many further full segments as
+    // the data, the windows and gsoMaxPayload allow (Linux tcp_tso_autosize, tcp_mss_split_point). A short tail
+    // joins only when it ends the data and Nagle would let it go right behind them (NODELAY, not corked); else
+    // PlanData decides on it as it would have after the full segments. FIN rides on a segment that ends the data.
+    private int PlanGsoLength(int segment, int gsoMaxPayload, out bool fin)
+    {
+        int unsent = _sendBuffer.Length - (_sndNxt - _sndBufSeq);
+        int length = Math.Min(unsent, Math.Min(UsableWindow(), gsoMaxPayload / segment * segment));
+        if (length != unsent || !NoDelay || CorkHolds)
+        {
+            length -= length % segment;
+        }
+
+        fin = _finQueued && _sndNxt <= FinSeq && length == unsent;
+        return length;
     }
 
     // Bookkeeping for a segment that consumed sequence space from `seq`: RTT timing of new data only
@@ -389,7 +441,7 @@ public sealed partial class TcpConnection
         };
     }
 
-    /// <summary>Copies the payload of the segment the last <see cref="TryDispatchInPlace"/> produced.</summary>
+    /// <summary>Copies the payload of the segment the last <see cref="TryDispatchInPlace(long, int, out TcpHeader, out int)"/> produced.</summary>
     /// <exception cref="ArgumentException">The destination is not exactly the payload's length.</exception>
     public void CopyDispatchedPayload(Span<byte> destination)
     {
@@ -398,9 +450,25 @@ public sealed partial class TcpConnection
             throw new ArgumentException($"the dispatched segment carries {_dispatchLength} payload bytes, not {destination.Length}", nameof(destination));
         }
 
-        if (_dispatchLength > 0)
+        CopyDispatchedPayload(0, destination);
+    }
+
+    /// <summary>
+    /// Copies the dispatched payload from <paramref name="offset"/> on, as much as <paramref name="destination"/>
+    /// holds: one wire segment's piece of a GSO segment.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The piece does not lie within the dispatched payload.</exception>
+    public void CopyDispatchedPayload(int offset, Span<byte> destination)
+    {
+        if ((uint)offset > (uint)_dispatchLength || destination.Length > _dispatchLength - offset)
         {
-            _sendBuffer.CopyTo(_dispatchOffset, destination);
+            throw new ArgumentOutOfRangeException(nameof(offset),
+                $"bytes [{offset}, {offset + destination.Length}) are not within the dispatched segment's {_dispatchLength}");
+        }
+
+        if (destination.Length > 0)
+        {
+            _sendBuffer.CopyTo(_dispatchOffset + offset, destination);
         }
     }
 

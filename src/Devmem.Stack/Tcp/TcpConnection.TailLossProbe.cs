@@ -68,7 +68,7 @@ public sealed partial class TcpConnection
     {
         // Still due while new data is tried, so TailProbeAllowance lets it past a full cwnd.
         SeqNumber seq = _sndNxt;
-        bool sent = TrySendData(now, maxPayload, out header, out length);
+        bool sent = TrySendData(now, maxPayload, gsoMaxPayload: 0, out header, out length, out _);
         _tailProbeDue = false;
         if (!sent)
         {

@@ -159,8 +159,9 @@ public sealed class SkBuff
     /// Moves all of <paramref name="from"/>'s frags to the end of this skb (no reference changes: the
     /// references move with them) if they fit, as <c>skb_try_coalesce</c> does for frag-only skbs.
     /// </summary>
-    internal bool TryTakeFrags(SkBuff from)
+    public bool TryTakeFrags(SkBuff from)
     {
+        ArgumentNullException.ThrowIfNull(from);
         if (FragCount + from.FragCount > MaxFrags || FragList is not null || from.FragList is not null || from.HeadLength != 0)
         {
             return false;

@@ -20,7 +20,7 @@ internal sealed class EnginePair : IDisposable
 {
     public const ushort SteeredPort = 5201;
     public const ushort UnsteeredPort = 5202;
-    private const int DevmemQueue = 1;
+    public const int DevmemQueueId = 1;
 
     private readonly MemoryLeakScope _leaks = MemoryLeakScope.Begin(nameof(EnginePair));
     private readonly MemoryLink _link;
@@ -102,10 +102,10 @@ internal sealed class EnginePair : IDisposable
         engine.ConfigureNic(nic =>
         {
             nic.SetRssEqual(1);
-            nic.BindRx(binding, [DevmemQueue]);
+            nic.BindRx(binding, [DevmemQueueId]);
             nic.AddFlowRule(
                 ipv6 ? FlowMatch.Tcp6(Ipv6Address.FromIPAddress(address), SteeredPort) : FlowMatch.Tcp4(Ipv4Address.FromIPAddress(address), SteeredPort),
-                DevmemQueue);
+                DevmemQueueId);
         });
 
     public static MacAddress MacB => new(0x02_00_00_00_00_0B);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Devmem.Stack.Link;
+using Devmem.Stack.Nic;
 using Devmem.Stack.Sockets;
 using Devmem.Stack.Tcp;
 
@@ -21,6 +22,19 @@ public sealed class EngineTransferTests(ITestOutputHelper output)
         using var pair = new EnginePair(ipv6: false);
         TimeSpan elapsed = await TransferAsync(pair, steeredBytes: 32 * MiB, unsteeredBytes: 1 * MiB, TimeSpan.FromSeconds(120));
         output.WriteLine($"IPv4, 32 MiB devmem over the memory link: {32 / elapsed.TotalSeconds:F1} MiB/s ({elapsed.TotalMilliseconds:F0} ms)");
+        AssertAggregated(pair, output);
+        pair.DisposeAndAssertNoLeaks();
+    }
+
+    [Fact]
+    public async Task Ipv4_WithoutReceiveAggregation_EverySegmentArrivesAlone()
+    {
+        using var pair = new EnginePair(ipv6: false);
+        pair.B.ConfigureNic(nic => nic.GenericReceiveOffload = false);
+        await TransferAsync(pair, steeredBytes: 4 * MiB, unsteeredBytes: MiB / 4, TimeSpan.FromSeconds(120));
+        NicQueueStats stats = DevmemQueueStats(pair);
+        Assert.Equal(0, stats.GroPackets);
+        Assert.True(stats.Packets > 4 * MiB / 1460);
         pair.DisposeAndAssertNoLeaks();
     }
 
@@ -41,7 +55,24 @@ public sealed class EngineTransferTests(ITestOutputHelper output)
         using var pair = new EnginePair(ipv6: true);
         TimeSpan elapsed = await TransferAsync(pair, steeredBytes: 4 * MiB, unsteeredBytes: MiB / 4, TimeSpan.FromSeconds(120));
         output.WriteLine($"IPv6, 4 MiB devmem over the memory link: {4 / elapsed.TotalSeconds:F1} MiB/s ({elapsed.TotalMilliseconds:F0} ms)");
+        AssertAggregated(pair, output);
         pair.DisposeAndAssertNoLeaks();
+    }
+
+    // The receiving NIC aggregated the steered flow's segments: fewer packets reached TCP than crossed the wire.
+    private static void AssertAggregated(EnginePair pair, ITestOutputHelper output)
+    {
+        NicQueueStats stats = DevmemQueueStats(pair);
+        output.WriteLine($"devmem queue: {stats.Packets} frames, {stats.GroWirePackets} of them in {stats.GroPackets} aggregates");
+        Assert.True(stats.GroPackets > 0);
+        Assert.True(stats.GroWirePackets >= 2 * stats.GroPackets);
+    }
+
+    private static NicQueueStats DevmemQueueStats(EnginePair pair)
+    {
+        NicQueueStats? stats = null;
+        pair.B.ConfigureNic(nic => stats = nic.GetQueueStats(EnginePair.DevmemQueueId));
+        return stats!;
     }
 
     // Both flows at once; returns how long the steered one took from first write to end of stream.
