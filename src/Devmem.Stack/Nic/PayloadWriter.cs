@@ -6,8 +6,8 @@ namespace Devmem.Stack.Nic;
 
 /// <summary>
 /// The NIC's DMA of one payload: into page-pool chunks as frags (header split), or into the skb's linear
-/// part (no split). Either way each byte is written once and summed for the TCP checksum in the same pass,
-/// piece by piece, while it is hot in cache.
+/// part (no split). Either way each byte is written once and summed for the TCP checksum, piece by piece: in
+/// the same pass when the CPU can address the memory, else just before the device's copy engine writes it.
 /// </summary>
 internal static class PayloadWriter
 {
@@ -51,8 +51,18 @@ internal static class PayloadWriter
             }
 
             var piece = payload.Slice(at, Math.Min(bufferLength, payload.Length - at));
-            checksum += InternetChecksum.Accumulate(piece);
-            chunk!.Owner.DmaBuf.Write(chunk.DmaBufOffset + chunkUsed, piece);
+            DmaBuf memory = chunk!.Owner.DmaBuf;
+            long offset = chunk.DmaBufOffset + chunkUsed;
+            if (memory.IsHostVisible)
+            {
+                checksum += InternetChecksum.CopyAndAccumulate(piece, memory.GetSpan(offset, piece.Length));
+            }
+            else
+            {
+                // Device memory only the device's copy engine reaches: summed here, then written.
+                checksum += InternetChecksum.Accumulate(piece);
+                memory.Write(offset, piece);
+            }
             target.TryAddFrag(chunk, chunkUsed, piece.Length);
             chunkUsed += bufferLength;
         }

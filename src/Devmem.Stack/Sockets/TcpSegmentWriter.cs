@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Devmem.Stack.Ip;
 using Devmem.Stack.Tcp;
 using Devmem.Stack.Wire;
@@ -6,8 +7,8 @@ namespace Devmem.Stack.Sockets;
 
 /// <summary>
 /// Writes one TCP segment into the frame the IP layer is building: the header a connection dispatched, its
-/// payload copied straight from the connection's send buffer (the one copy on the way out), then the
-/// checksum over both with the pseudo-header sum the IP layer supplies.
+/// payload copied straight from the connection's send buffer (the one copy on the way out, summed as it goes),
+/// then the checksum over both with the pseudo-header sum the IP layer supplies.
 /// </summary>
 internal readonly ref struct TcpSegmentWriter : IIpPayloadWriter
 {
@@ -38,8 +39,16 @@ internal readonly ref struct TcpSegmentWriter : IIpPayloadWriter
 
     public void Write(Span<byte> destination, in IpPacketInfo packet)
     {
-        int headerLength = _header.Emit(destination);
-        _connection?.CopyDispatchedPayload(_payloadOffset, destination.Slice(headerLength, _payloadLength));
-        TcpChecksum.Fill(destination[..Length], packet.PseudoHeaderSum);
+        Span<byte> segment = destination[..Length];
+        int headerLength = _header.Emit(segment);
+        BinaryPrimitives.WriteUInt16BigEndian(segment[TcpSegmentView.ChecksumOffset..], 0);
+        uint sum = InternetChecksum.Accumulate(segment[..headerLength], packet.PseudoHeaderSum);
+        if (_connection is not null)
+        {
+            // The payload is summed as it is copied: each byte is read once on the way out.
+            sum = InternetChecksum.Combine(sum, _connection.CopyDispatchedPayload(_payloadOffset, segment[headerLength..]), headerLength);
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(segment[TcpSegmentView.ChecksumOffset..], InternetChecksum.Finish(sum));
     }
 }

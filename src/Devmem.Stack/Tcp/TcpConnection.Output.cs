@@ -455,10 +455,11 @@ public sealed partial class TcpConnection
 
     /// <summary>
     /// Copies the dispatched payload from <paramref name="offset"/> on, as much as <paramref name="destination"/>
-    /// holds: one wire segment's piece of a GSO segment.
+    /// holds (one wire segment's piece of a GSO segment), and returns the Internet checksum's partial sum of the
+    /// bytes, taken in the same pass.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The piece does not lie within the dispatched payload.</exception>
-    public void CopyDispatchedPayload(int offset, Span<byte> destination)
+    public uint CopyDispatchedPayload(int offset, Span<byte> destination)
     {
         if ((uint)offset > (uint)_dispatchLength || destination.Length > _dispatchLength - offset)
         {
@@ -466,10 +467,7 @@ public sealed partial class TcpConnection
                 $"bytes [{offset}, {offset + destination.Length}) are not within the dispatched segment's {_dispatchLength}");
         }
 
-        if (destination.Length > 0)
-        {
-            _sendBuffer.CopyTo(_dispatchOffset + offset, destination);
-        }
+        return destination.IsEmpty ? 0 : _sendBuffer.CopyAndAccumulate(_dispatchOffset + offset, destination);
     }
 
     // Where the dispatched segment's payload lies in the send buffer, until the driver copies it.

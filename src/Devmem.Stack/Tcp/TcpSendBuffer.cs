@@ -1,3 +1,5 @@
+using Devmem.Stack.Wire;
+
 namespace Devmem.Stack.Tcp;
 
 /// <summary>
@@ -48,6 +50,27 @@ public sealed class TcpSendBuffer
         int first = Math.Min(destination.Length, _ring.Length - from);
         _ring.AsSpan(from, first).CopyTo(destination);
         _ring.AsSpan(0, destination.Length - first).CopyTo(destination[first..]);
+    }
+
+    /// <summary>
+    /// <see cref="CopyTo"/>, returning the Internet checksum's partial sum of the bytes copied, taken in the same
+    /// pass (<see cref="InternetChecksum.CopyAndAccumulate"/>).
+    /// </summary>
+    public uint CopyAndAccumulate(int offset, Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset + destination.Length, Length, nameof(destination));
+        int from = (_start + offset) % _ring.Length;
+        int first = Math.Min(destination.Length, _ring.Length - from);
+        uint sum = InternetChecksum.CopyAndAccumulate(_ring.AsSpan(from, first), destination);
+        if (first == destination.Length)
+        {
+            return sum;
+        }
+
+        // The ring wrapped: the rest comes from its start, maybe at an odd offset into the copy.
+        uint rest = InternetChecksum.CopyAndAccumulate(_ring.AsSpan(0, destination.Length - first), destination[first..]);
+        return InternetChecksum.Combine(sum, rest, first);
     }
 
     /// <summary>Drops the oldest <paramref name="count"/> bytes: the peer acknowledged them.</summary>

@@ -34,6 +34,75 @@ public static class InternetChecksum
         return Fold32((ulong)initial + folded);
     }
 
+    /// <summary>
+    /// Copies <paramref name="source"/> into the start of <paramref name="destination"/> and returns
+    /// <see cref="Accumulate"/> of it in the same pass: each byte is read once, while it is in registers, instead
+    /// of once to copy and again to sum (a NIC's checksum on DMA, Linux <c>csum_partial_copy_nocheck</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The destination is shorter than the source.</exception>
+    public static uint CopyAndAccumulate(ReadOnlySpan<byte> source, Span<byte> destination, uint initial = 0)
+    {
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException($"the destination holds {destination.Length} bytes, not {source.Length}", nameof(destination));
+        }
+
+        ref byte from = ref MemoryMarshal.GetReference(source);
+        ref byte to = ref MemoryMarshal.GetReference(destination);
+        nuint length = (nuint)source.Length;
+        nuint i = 0;
+        ulong native = 0;
+        if (Vector256.IsHardwareAccelerated && length >= 128)
+        {
+            // As SumNative's main loop, with each vector stored as soon as it is loaded.
+            Vector256<ulong> low = Vector256.Create(0xFFFF_FFFFul);
+            Vector256<ulong> a0 = Vector256<ulong>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (; i + 128 <= length; i += 128)
+            {
+                Vector256<ulong> v0 = Vector256.LoadUnsafe(ref from, i).AsUInt64();
+                Vector256<ulong> v1 = Vector256.LoadUnsafe(ref from, i + 32).AsUInt64();
+                Vector256<ulong> v2 = Vector256.LoadUnsafe(ref from, i + 64).AsUInt64();
+                Vector256<ulong> v3 = Vector256.LoadUnsafe(ref from, i + 96).AsUInt64();
+                v0.StoreUnsafe(ref Unsafe.As<byte, ulong>(ref to), i / 8);
+                v1.StoreUnsafe(ref Unsafe.As<byte, ulong>(ref to), i / 8 + 4);
+                v2.StoreUnsafe(ref Unsafe.As<byte, ulong>(ref to), i / 8 + 8);
+                v3.StoreUnsafe(ref Unsafe.As<byte, ulong>(ref to), i / 8 + 12);
+                a0 += (v0 & low) + (v0 >>> 32);
+                a1 += (v1 & low) + (v1 >>> 32);
+                a2 += (v2 & low) + (v2 >>> 32);
+                a3 += (v3 & low) + (v3 >>> 32);
+            }
+
+            native = Vector256.Sum((a0 + a1) + (a2 + a3));
+        }
+
+        // The rest (fewer than 128 bytes, starting at an even offset, so its words line up): copied, then summed.
+        nuint rest = length - i;
+        Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref to, i), ref Unsafe.Add(ref from, i), (uint)rest);
+        native += SumNative(ref Unsafe.Add(ref from, i), rest);
+        ushort folded = Fold(native);
+        if (BitConverter.IsLittleEndian)
+        {
+            folded = BinaryPrimitives.ReverseEndianness(folded);
+        }
+        return Fold32((ulong)initial + folded);
+    }
+
+    /// <summary>
+    /// Adds the partial sum of a piece that starts <paramref name="pieceOffset"/> bytes into the data to the sum
+    /// of what precedes it: a piece at an odd offset was summed with its bytes in the other halves of their words,
+    /// which swapping its folded sum puts right (RFC 1071 §2(B), byte-order independence).
+    /// </summary>
+    public static uint Combine(uint sum, uint piece, int pieceOffset)
+    {
+        if ((pieceOffset & 1) != 0)
+        {
+            piece = BinaryPrimitives.ReverseEndianness(Fold(piece));
+        }
+
+        return Fold32((ulong)sum + piece);
+    }
+
     // 32 zero bytes then 32 0xFF bytes: the 32-byte window at offset n (16-byte window at 16 + n) keeps
     // the last n bytes of a vector.
     private static ReadOnlySpan<byte> TailMask =>

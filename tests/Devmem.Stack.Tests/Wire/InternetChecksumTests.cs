@@ -103,6 +103,39 @@ public sealed class InternetChecksumTests
     }
 
     [Fact]
+    public void Copy_and_accumulate_copies_exactly_and_sums_as_accumulate_does()
+    {
+        Gen.Select(Gen.Byte.Array[0, 5000], Gen.Int[0, 40], Gen.UInt).Sample((data, slack, initial) =>
+        {
+            var destination = new byte[data.Length + slack];
+            Random.Shared.NextBytes(destination);
+            byte[] after = destination[data.Length..];
+            uint sum = InternetChecksum.CopyAndAccumulate(data, destination, initial);
+            Assert.Equal(data, destination[..data.Length]);
+            Assert.Equal(after, destination[data.Length..]);
+            Assert.Equal(ReferenceFold(data, initial), InternetChecksum.Fold(sum));
+        }, iter: 2000);
+    }
+
+    [Fact]
+    public void Copy_and_accumulate_refuses_a_short_destination()
+    {
+        Assert.Throws<ArgumentException>(() => InternetChecksum.CopyAndAccumulate(new byte[10], new byte[9]));
+    }
+
+    [Fact]
+    public void Pieces_at_any_offset_combine_into_the_whole_sum()
+    {
+        Gen.Select(Gen.Byte.Array[0, 600], Gen.Int[0, 600], Gen.UInt).Sample((data, cut, initial) =>
+        {
+            int split = Math.Min(cut, data.Length);
+            uint first = InternetChecksum.Accumulate(data.AsSpan(0, split), initial);
+            uint whole = InternetChecksum.Combine(first, InternetChecksum.Accumulate(data.AsSpan(split)), split);
+            Assert.Equal(ReferenceFold(data, initial), InternetChecksum.Fold(whole));
+        }, iter: 5000);
+    }
+
+    [Fact]
     public void Fold_and_finish()
     {
         Assert.Equal(0, InternetChecksum.Fold(0));
