@@ -62,14 +62,19 @@ public class EngineThroughputBenchmarks
         using (sender)
         using (receiver)
         {
+            // Both ends on threads of their own with blocking calls, as iperf3 and ncdevmem run.
             var sink = new DevmemSink();
-            Task<long> receiving = sink.RunAsync(receiver, CancellationToken.None);
-            for (int sent = 0; sent < TransferBytes; sent += _data.Length)
+            Task<long> receiving = Task.Factory.StartNew(() => sink.Run(receiver), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            await Task.Factory.StartNew(() =>
             {
-                await sender.SendAsync(_data, CancellationToken.None);
-            }
+                for (int sent = 0; sent < TransferBytes; sent += _data.Length)
+                {
+                    sender.Send(_data);
+                }
 
-            sender.ShutdownSend();
+                sender.ShutdownSend();
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
             long received = await receiving;
             receiver.ShutdownSend();
             await sender.Closed;

@@ -9,7 +9,7 @@ namespace Devmem.Stack.Sockets;
 /// The loop's side of one connection: the TCP control block, the IP fields of its segments, its place in
 /// the <see cref="ConnectionScheduler"/>, and the application's requests in progress (connect, one send,
 /// shutdown, close). Every member but <see cref="RequestService"/>, <see cref="TryStartSend"/>,
-/// <see cref="RequestSendCancellation"/> and <see cref="State"/> runs on the loop thread.
+/// <see cref="TryStartBlockingSend"/>, <see cref="WaitForBlockingSend"/>, <see cref="RequestSendCancellation"/> and <see cref="State"/> runs on the loop thread.
 /// </summary>
 internal sealed class EngineConnection
 {
@@ -105,11 +105,18 @@ internal sealed class EngineConnection
     /// every byte is in the send buffer. False when the engine has stopped. Throws when a send is in flight.
     /// </summary>
     /// <exception cref="InvalidOperationException">The previous send has not been awaited.</exception>
-    public bool TryStartSend(ReadOnlyMemory<byte> data, CancellationToken cancellationToken, out ValueTask completion)
+    public bool TryStartSend(ReadOnlyMemory<byte> data, CancellationToken cancellationToken, out ValueTask completion) =>
+        StartSend(data, blocking: false, out completion, cancellationToken);
+
+    /// <summary>Application thread: as <see cref="TryStartSend(ReadOnlyMemory{byte}, CancellationToken, out ValueTask)"/>, for <see cref="WaitForBlockingSend"/>.</summary>
+    public bool TryStartBlockingSend(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        StartSend(data, blocking: true, out _, cancellationToken);
+
+    private bool StartSend(ReadOnlyMemory<byte> data, bool blocking, out ValueTask completion, CancellationToken cancellationToken)
     {
-        if (!_sendCompletion.TryStart(out completion))
+        if (!_sendCompletion.TryStart(blocking, out completion))
         {
-            throw new InvalidOperationException("one SendAsync at a time: await the previous one first");
+            throw new InvalidOperationException("one send at a time: let the previous one complete first");
         }
 
         _startedSend = data;
@@ -123,6 +130,9 @@ internal sealed class EngineConnection
 
         return true;
     }
+
+    /// <summary>Application thread: waits for the blocking send it started (<see cref="TryStartSend"/> with blocking).</summary>
+    public void WaitForBlockingSend() => _sendCompletion.Wait();
 
     /// <summary>
     /// Any thread, from the send's cancellation callback: asks the loop to stop the send. Commands run in order,

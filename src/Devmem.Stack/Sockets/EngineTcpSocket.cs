@@ -90,6 +90,34 @@ public sealed class EngineTcpSocket : IDisposable
     }
 
     /// <summary>
+    /// <see cref="SendAsync"/> for a thread of its own (send(2) on a blocking socket): returns once every byte is
+    /// in the send buffer. The loop wakes the waiting thread directly, with no thread-pool worker in between,
+    /// as the blocking <see cref="DevmemReceiver.Receive"/> is woken on the receive side. Same errors as
+    /// <see cref="SendAsync"/>.
+    /// </summary>
+    public void Send(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        ObjectDisposedException.ThrowIf(!_connection.TryStartBlockingSend(data, cancellationToken), _engine);
+        if (!cancellationToken.CanBeCanceled)
+        {
+            _connection.WaitForBlockingSend();
+            return;
+        }
+
+        using (cancellationToken.UnsafeRegister(static state => ((EngineConnection)state!).RequestSendCancellation(), _connection))
+        {
+            _connection.WaitForBlockingSend();
+        }
+    }
+
+    /// <summary>
     /// shutdown(SHUT_WR): a FIN follows the data already sent; receiving goes on. Throws
     /// <see cref="DevmemException"/> ENOTCONN when the connection is already gone (reset, timed out).
     /// </summary>

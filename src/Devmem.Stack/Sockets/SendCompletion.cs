@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Threading.Tasks.Sources;
 
 namespace Devmem.Stack.Sockets;
@@ -8,16 +9,27 @@ namespace Devmem.Stack.Sockets;
 /// (a <see cref="TaskCompletionSource"/> and its task per send were most of what a transfer allocated).
 /// </summary>
 /// <remarks>
-/// A send counts as in flight from <see cref="TryStart"/> until its result is taken, so a second send started
-/// before the first was awaited is refused instead of resetting a completion someone may still read.
+/// <para>A send counts as in flight from <see cref="TryStart"/> until its result is taken, so a second send started
+/// before the first was awaited is refused instead of resetting a completion someone may still read.</para>
+/// <para>A blocking send (<see cref="EngineTcpSocket.Send"/>) waits on an event the loop sets instead: its thread
+/// is woken by the loop itself, not by a thread-pool worker running an awaited continuation.</para>
 /// </remarks>
 internal sealed class SendCompletion : IValueTaskSource
 {
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+    private readonly object _blockingGate = new();
     private int _inFlight;
 
-    /// <summary>Application thread: starts a send and returns what its caller awaits; false when one is in flight.</summary>
-    public bool TryStart(out ValueTask completion)
+    // The kind of the send in flight, written before the send is posted to the loop (the post is the barrier).
+    private bool _blocking;
+    private bool _blockingDone;
+    private Exception? _blockingError;
+
+    /// <summary>
+    /// Application thread: starts a send and returns what its caller awaits, or, when <paramref name="blocking"/>,
+    /// nothing: the caller then calls <see cref="Wait"/>. False when a send is in flight.
+    /// </summary>
+    public bool TryStart(bool blocking, out ValueTask completion)
     {
         if (Interlocked.Exchange(ref _inFlight, 1) != 0)
         {
@@ -25,19 +37,82 @@ internal sealed class SendCompletion : IValueTaskSource
             return false;
         }
 
+        _blocking = blocking;
+        if (blocking)
+        {
+            _blockingError = null;
+            _blockingDone = false;
+            completion = default;
+            return true;
+        }
+
         _core.Reset();
         completion = new ValueTask(this, _core.Version);
         return true;
+    }
+
+    /// <summary>Application thread: waits for the blocking send it started; throws what the send failed with.</summary>
+    public void Wait()
+    {
+        try
+        {
+            lock (_blockingGate)
+            {
+                while (!_blockingDone)
+                {
+                    Monitor.Wait(_blockingGate);
+                }
+            }
+
+            if (_blockingError is { } error)
+            {
+                ExceptionDispatchInfo.Throw(error);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _inFlight, 0);
+        }
     }
 
     /// <summary>Application thread: the started send never reached the loop (the engine stopped), so nothing will complete it.</summary>
     public void Withdraw() => Volatile.Write(ref _inFlight, 0);
 
     /// <summary>Loop thread: every byte is in the send buffer.</summary>
-    public void SetResult() => _core.SetResult(true);
+    public void SetResult()
+    {
+        if (_blocking)
+        {
+            FinishBlocking(null);
+        }
+        else
+        {
+            _core.SetResult(true);
+        }
+    }
 
     /// <summary>Loop thread: the send failed or was cancelled.</summary>
-    public void SetException(Exception error) => _core.SetException(error);
+    public void SetException(Exception error)
+    {
+        if (_blocking)
+        {
+            FinishBlocking(error);
+        }
+        else
+        {
+            _core.SetException(error);
+        }
+    }
+
+    private void FinishBlocking(Exception? error)
+    {
+        lock (_blockingGate)
+        {
+            _blockingError = error;
+            _blockingDone = true;
+            Monitor.Pulse(_blockingGate);
+        }
+    }
 
     public void GetResult(short token)
     {
