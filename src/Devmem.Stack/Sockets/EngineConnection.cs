@@ -56,6 +56,9 @@ internal sealed class EngineConnection
 
         // A receive or a token return freed window space: the loop decides whether an update is due.
         tcp.Receiver.SpaceFreed += (_, _) => RequestService();
+
+        // The loop wakes the reader once per receive pass (UserSpaceEngine.FlushReaderWakeups).
+        tcp.Receiver.DeferWakeups = true;
     }
 
     public TcpConnection Tcp { get; }
@@ -68,6 +71,9 @@ internal sealed class EngineConnection
 
     /// <summary>The listener that created it, until the application accepts it.</summary>
     public EngineTcpListener? Listener { get; set; }
+
+    /// <summary>Loop thread: segments reached the connection in this receive pass; its reader is woken at the end of it.</summary>
+    public bool ReaderWakeupPending { get; set; }
 
     /// <summary>The application's socket, once connected or accepted.</summary>
     public EngineTcpSocket? Socket { get; private set; }

@@ -27,6 +27,7 @@ public sealed partial class UserSpaceEngine
         if (_link is IScatterLink scatter)
         {
             scatter.Receive(_scatterInput, MaxReceiveBatchesPerTurn * _rx.Capacity);
+            FlushReaderWakeups();
             return;
         }
 
@@ -43,6 +44,21 @@ public sealed partial class UserSpaceEngine
 
         // As NAPI flushes GRO at the end of a poll: nothing stays held while the loop sleeps.
         DeliverAggregate();
+        FlushReaderWakeups();
+    }
+
+    // Readers of connections that got segments in this pass are woken now, once each, rather than once per
+    // segment: a reader woken mid-pass would only contend with the loop for the socket lock (and, on a busy
+    // machine, preempt it).
+    private void FlushReaderWakeups()
+    {
+        foreach (EngineConnection connection in _readerWakeups)
+        {
+            connection.ReaderWakeupPending = false;
+            connection.Tcp.Receiver.FlushWakeup();
+        }
+
+        _readerWakeups.Clear();
     }
 
     // The NIC parses the frame and writes the payload into its queue's page pool; IP then checks the whole

@@ -14,6 +14,7 @@ public sealed partial class UserSpaceEngine
     private readonly FrameBatch _tx;
     private readonly int _gsoMaxPayload;
     private readonly List<EngineConnection> _due = [];
+    private readonly List<EngineConnection> _readerWakeups = [];
 
     // Connections TCP is done with whose sockets the application still holds (their receive queues live on).
     private readonly HashSet<EngineConnection> _finished = [];
@@ -48,7 +49,8 @@ public sealed partial class UserSpaceEngine
         _scheduler.Schedule(connection, deadline);
     }
 
-    // A segment reached a connection: a listener may just have created it.
+    // A segment reached a connection: a listener may just have created it. Its reader is woken once the
+    // receive pass is over (FlushReaderWakeups).
     private void OnSegment(TcpConnection tcp)
     {
         if (!_connections.TryGetValue(tcp, out EngineConnection? connection))
@@ -56,6 +58,12 @@ public sealed partial class UserSpaceEngine
             _listeners.TryGetValue(tcp.LocalPort, out EngineTcpListener? listener);
             connection = new EngineConnection(this, tcp, listener);
             _connections.Add(tcp, connection);
+        }
+
+        if (!connection.ReaderWakeupPending)
+        {
+            connection.ReaderWakeupPending = true;
+            _readerWakeups.Add(connection);
         }
 
         Touch(connection);

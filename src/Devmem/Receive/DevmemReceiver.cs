@@ -45,6 +45,9 @@ public sealed partial class DevmemReceiver : IDisposable
 
     private bool _endOfStream;
 
+    // Data queued while wake-ups are deferred, not yet announced to a waiting receive (guarded by _lock).
+    private bool _wakePending;
+
     // shutdown(SHUT_RD): nothing more is delivered; what arrives is freed on arrival.
     private bool _readShutdown;
     private Errno _error;
@@ -87,6 +90,14 @@ public sealed partial class DevmemReceiver : IDisposable
     /// </summary>
     public event EventHandler? SpaceFreed;
 
+    /// <summary>
+    /// When set, <see cref="Enqueue"/> queues without waking a waiting receive; the transport calls
+    /// <see cref="FlushWakeup"/> once it has delivered what one pass over its input brought (an engine wakes a
+    /// reader once per receive pass, as a reader woken from softirq runs only after the NAPI poll, not once per
+    /// skb). End of stream, errors and shutdown always wake at once.
+    /// </summary>
+    public bool DeferWakeups { get; set; }
+
     /// <summary>Bytes queued and not yet read.</summary>
     public int QueuedBytes
     {
@@ -124,7 +135,26 @@ public sealed partial class DevmemReceiver : IDisposable
             }
 
             _queue.Enqueue(skb);
-            WakeLocked();
+            if (DeferWakeups)
+            {
+                _wakePending = true;
+            }
+            else
+            {
+                WakeLocked();
+            }
+        }
+    }
+
+    /// <summary>Wakes a waiting receive if data was queued since the last wake-up (see <see cref="DeferWakeups"/>).</summary>
+    public void FlushWakeup()
+    {
+        lock (_lock)
+        {
+            if (_wakePending)
+            {
+                WakeLocked();
+            }
         }
     }
 
@@ -383,6 +413,7 @@ public sealed partial class DevmemReceiver : IDisposable
 
     private void WakeLocked()
     {
+        _wakePending = false;
         Monitor.PulseAll(_lock);
         _waiter.SignalLocked();
     }

@@ -31,6 +31,31 @@ public class ReceiveWaitingTests
     }
 
     [Fact]
+    public async Task DeferredWakeups_WakeTheReaderOnlyWhenFlushed_ButEndOfStreamAtOnce()
+    {
+        using var f = new ReceiveFixture();
+        f.Receiver.DeferWakeups = true;
+        var fragments = new DevmemFragment[4];
+        var receive = Task.Run(() => f.Receiver.Receive([], fragments, 1000), TestContext.Current.CancellationToken);
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+
+        // Queued, but the transport has not flushed its wake-ups: the blocked receive sleeps on.
+        f.Queue(0, [(0, 100)]);
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        Assert.False(receive.IsCompleted);
+        f.Receiver.FlushWakeup();
+        Assert.Equal(100, (await receive.WaitAsync(Timeout, TestContext.Current.CancellationToken)).Bytes);
+        f.Receiver.ReturnTokens([DmabufToken.One(fragments[0].Token)]);
+
+        // End of stream is never deferred.
+        var pending = Task.Run(() => f.Receiver.Receive([], fragments, 1000), TestContext.Current.CancellationToken);
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        f.Receiver.SetEndOfStream();
+        Assert.True((await pending.WaitAsync(Timeout, TestContext.Current.CancellationToken)).IsEndOfStream);
+        f.CloseAndAssertNoLeaks();
+    }
+
+    [Fact]
     public async Task Blocking_WaitAll_WaitsForTheWholeRequest()
     {
         using var f = new ReceiveFixture();
