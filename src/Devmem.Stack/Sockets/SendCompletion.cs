@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Tasks.Sources;
+using Devmem.Threading;
 
 namespace Devmem.Stack.Sockets;
 
@@ -17,12 +18,11 @@ namespace Devmem.Stack.Sockets;
 internal sealed class SendCompletion : IValueTaskSource
 {
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
-    private readonly object _blockingGate = new();
+    private readonly WakeEvent _blockingDone = new();
     private int _inFlight;
 
     // The kind of the send in flight, written before the send is posted to the loop (the post is the barrier).
     private bool _blocking;
-    private bool _blockingDone;
     private Exception? _blockingError;
 
     /// <summary>
@@ -41,7 +41,7 @@ internal sealed class SendCompletion : IValueTaskSource
         if (blocking)
         {
             _blockingError = null;
-            _blockingDone = false;
+            _blockingDone.Reset();
             completion = default;
             return true;
         }
@@ -56,14 +56,7 @@ internal sealed class SendCompletion : IValueTaskSource
     {
         try
         {
-            lock (_blockingGate)
-            {
-                while (!_blockingDone)
-                {
-                    Monitor.Wait(_blockingGate);
-                }
-            }
-
+            _blockingDone.Wait(Timeout.Infinite);
             if (_blockingError is { } error)
             {
                 ExceptionDispatchInfo.Throw(error);
@@ -104,14 +97,11 @@ internal sealed class SendCompletion : IValueTaskSource
         }
     }
 
+    // The error is written before Set, whose atomic exchange publishes it to the waiter.
     private void FinishBlocking(Exception? error)
     {
-        lock (_blockingGate)
-        {
-            _blockingError = error;
-            _blockingDone = true;
-            Monitor.Pulse(_blockingGate);
-        }
+        _blockingError = error;
+        _blockingDone.Set();
     }
 
     public void GetResult(short token)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Devmem.Stack.Link;
+using Devmem.Threading;
 
 namespace Devmem.Stack.Sockets;
 
@@ -16,7 +17,11 @@ public sealed partial class UserSpaceEngine
     private readonly Queue<Action> _commands = new();
     private readonly Queue<Action> _running = new();
     private readonly Lock _postLock = new();
-    private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 0);
+
+    // Set under _postLock with each command; the loop looks at it before taking the lock, so that a turn with
+    // no command never contends with an application thread posting one.
+    private volatile bool _commandsWaiting;
+    private readonly WakeEvent _wake = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action _onFramesWaiting;
 
@@ -65,6 +70,7 @@ public sealed partial class UserSpaceEngine
             }
 
             _commands.Enqueue(command);
+            _commandsWaiting = true;
         }
 
         _wake.Set();
@@ -101,8 +107,15 @@ public sealed partial class UserSpaceEngine
 
     private void RunCommands()
     {
+        // A command posted after this look sets _wake, which was reset before it: the next wait ends at once.
+        if (!_commandsWaiting)
+        {
+            return;
+        }
+
         lock (_postLock)
         {
+            _commandsWaiting = false;
             while (_commands.TryDequeue(out Action? posted))
             {
                 _running.Enqueue(posted);
@@ -251,6 +264,5 @@ public sealed partial class UserSpaceEngine
 
         SpinWait.SpinUntil(() => !_linkWaitArmed, TimeSpan.FromSeconds(5));
         _stopping.Dispose();
-        _wake.Dispose();
     }
 }
