@@ -9,7 +9,7 @@ namespace Devmem.Stack.Sockets;
 /// The loop's side of one connection: the TCP control block, the IP fields of its segments, its place in
 /// the <see cref="ConnectionScheduler"/>, and the application's requests in progress (connect, one send,
 /// shutdown, close). Every member but <see cref="RequestService"/>, <see cref="TryStartSend"/>,
-/// <see cref="TryStartBlockingSend"/>, <see cref="WaitForBlockingSend"/>, <see cref="RequestSendCancellation"/> and <see cref="State"/> runs on the loop thread.
+/// <see cref="TryStartBlockingSend"/>, <see cref="WaitForBlockingSend"/>, <see cref="StageSend"/>, <see cref="RequestSendShutdown"/>, <see cref="RequestSendCancellation"/> and <see cref="State"/> runs on the loop thread.
 /// </summary>
 internal sealed class EngineConnection
 {
@@ -31,6 +31,9 @@ internal sealed class EngineConnection
     private ReadOnlyMemory<byte> _sendRemaining;
     private CancellationToken _sendCancellation;
     private bool _shutdownPending;
+
+    // Application side: shutdown(SHUT_WR) was called, so nothing more may be staged (it would follow the FIN).
+    private volatile bool _sendShutdownRequested;
     private bool _closedByApplication;
     private int _serviceRequested;
     private volatile TcpState _state;
@@ -137,6 +140,44 @@ internal sealed class EngineConnection
         return true;
     }
 
+    /// <summary>
+    /// Application thread: copies as much of <paramref name="data"/> as the send buffer has room for, on the
+    /// caller's thread (Linux's tcp_sendmsg copies in the caller's context too), and asks the loop to take it
+    /// in; returns the count, 0 when the connection may not take data this way now (shut down for sending,
+    /// not established, gone), so the caller's posted send reports why.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A send is in flight.</exception>
+    public int StageSend(ReadOnlySpan<byte> data)
+    {
+        if (!_sendCompletion.TryAcquire())
+        {
+            throw new InvalidOperationException("one send at a time: let the previous one complete first");
+        }
+
+        try
+        {
+            if (_sendShutdownRequested || _state is not (TcpState.Established or TcpState.CloseWait))
+            {
+                return 0;
+            }
+
+            int staged = Tcp.StageSend(data);
+            if (staged > 0)
+            {
+                RequestService();
+            }
+
+            return staged;
+        }
+        finally
+        {
+            _sendCompletion.Release();
+        }
+    }
+
+    /// <summary>Application thread: shutdown(SHUT_WR) was asked for; from now on nothing is staged.</summary>
+    public void RequestSendShutdown() => _sendShutdownRequested = true;
+
     /// <summary>Application thread: waits for the blocking send it started (<see cref="TryStartSend"/> with blocking).</summary>
     public void WaitForBlockingSend() => _sendCompletion.Wait();
 
@@ -212,6 +253,7 @@ internal sealed class EngineConnection
     /// </summary>
     public void Update()
     {
+        Tcp.AcceptStagedSend();
         FeedSend();
         if (_shutdownPending && !_sending)
         {

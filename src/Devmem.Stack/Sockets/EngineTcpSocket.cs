@@ -56,7 +56,8 @@ public sealed class EngineTcpSocket : IDisposable
 
     /// <summary>
     /// Copies <paramref name="data"/> into the send buffer, waiting for room as the peer acknowledges; completes
-    /// once every byte is buffered. One send at a time. Throws <see cref="DevmemException"/> EPIPE after
+    /// once every byte is buffered. What fits at once is copied on the caller's thread and the call completes
+    /// synchronously; the rest is handed to the engine's loop, which copies it as room frees up. One send at a time. Throws <see cref="DevmemException"/> EPIPE after
     /// <see cref="ShutdownSend"/>, or the connection's error (ECONNRESET, ETIMEDOUT).
     /// </summary>
     /// <remarks>
@@ -75,7 +76,15 @@ public sealed class EngineTcpSocket : IDisposable
             return;
         }
 
+        // What fits goes into the send buffer on this thread; the loop takes the rest as room frees up.
+        int staged = _connection.StageSend(data.Span);
+        if (staged == data.Length)
+        {
+            return;
+        }
+
         // The connection's reusable completion and a pooled state machine: nothing is allocated per send.
+        data = data[staged..];
         ObjectDisposedException.ThrowIf(!_connection.TryStartSend(data, cancellationToken, out ValueTask sent), _engine);
         if (!cancellationToken.CanBeCanceled)
         {
@@ -104,6 +113,13 @@ public sealed class EngineTcpSocket : IDisposable
             return;
         }
 
+        int staged = _connection.StageSend(data.Span);
+        if (staged == data.Length)
+        {
+            return;
+        }
+
+        data = data[staged..];
         ObjectDisposedException.ThrowIf(!_connection.TryStartBlockingSend(data, cancellationToken), _engine);
         if (!cancellationToken.CanBeCanceled)
         {
@@ -129,6 +145,7 @@ public sealed class EngineTcpSocket : IDisposable
             throw SocketErrors.For(Errno.ENOTCONN, RemoteEndPoint.ToString());
         }
 
+        _connection.RequestSendShutdown();
         _engine.Post(() =>
         {
             _connection.ShutdownSend();

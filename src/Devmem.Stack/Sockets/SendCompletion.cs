@@ -68,6 +68,15 @@ internal sealed class SendCompletion : IValueTaskSource
         }
     }
 
+    /// <summary>
+    /// Application thread: holds the one-send-at-a-time right without starting a send the loop completes (the
+    /// application's thread copies into the send buffer itself); false when a send is in flight.
+    /// </summary>
+    public bool TryAcquire() => Interlocked.Exchange(ref _inFlight, 1) == 0;
+
+    /// <summary>Application thread: gives back what <see cref="TryAcquire"/> took.</summary>
+    public void Release() => Volatile.Write(ref _inFlight, 0);
+
     /// <summary>Application thread: the started send never reached the loop (the engine stopped), so nothing will complete it.</summary>
     public void Withdraw() => Volatile.Write(ref _inFlight, 0);
 

@@ -276,12 +276,36 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>
+    /// SEND from another thread (one at a time, never alongside <see cref="Send"/>'s caller): copies as much of
+    /// <paramref name="data"/> as the free room takes into the send buffer, behind everything written, without
+    /// changing what TCP sees; <see cref="AcceptStagedSend"/> on the connection's thread adds it. The caller
+    /// checks that the connection may still send (no FIN asked for, not closed): this method cannot, off the
+    /// connection's thread. Returns the count taken.
+    /// </summary>
+    public int StageSend(ReadOnlySpan<byte> data) => _sendBuffer.Stage(data);
+
+    /// <summary>
+    /// The connection's thread: bytes staged by <see cref="StageSend"/> join the stream, while SEND is still
+    /// allowed (RFC 9293 §3.10.2); in any later state they are never sent, as data written into a socket that
+    /// then failed.
+    /// </summary>
+    public void AcceptStagedSend()
+    {
+        if (State is TcpState.SynSent or TcpState.SynReceived or TcpState.Established or TcpState.CloseWait && !_finQueued)
+        {
+            _sendBuffer.Commit();
+        }
+    }
+
+    /// <summary>
     /// CLOSE (RFC 9293 §3.10.4): no more data will be sent. A FIN follows what is buffered: ESTABLISHED goes
     /// to FIN-WAIT-1 and CLOSE-WAIT to LAST-ACK; in SYN-RECEIVED the FIN waits for ESTABLISHED; before a
     /// SYN was answered the attempt just ends. Closing twice does nothing.
     /// </summary>
     public void Close()
     {
+        // What the application staged before closing goes before the FIN.
+        AcceptStagedSend();
         switch (State)
         {
             case TcpState.SynSent:

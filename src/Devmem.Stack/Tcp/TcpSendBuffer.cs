@@ -7,11 +7,25 @@ namespace Devmem.Stack.Tcp;
 /// of host bytes, ordinary data as the application wrote it. Bytes stay until acknowledged, so a
 /// retransmission copies them out again; the buffer never allocates after construction.
 /// </summary>
-/// <remarks>Offsets are relative to the oldest unacknowledged byte.</remarks>
+/// <remarks>
+/// <para>Offsets are relative to the oldest unacknowledged byte.</para>
+/// <para>Besides the connection's own thread, one application thread at a time may <see cref="Stage"/> bytes,
+/// as Linux's tcp_sendmsg copies into the socket's skbs on the caller's thread: they go into the free part of
+/// the ring behind everything written, and join <see cref="Length"/> only when the connection's thread calls
+/// <see cref="Commit"/>, so TCP never sees the buffer change under it. The stager owns the tail; the
+/// connection owns the head and <see cref="Length"/>; the staged count is handed over atomically.</para>
+/// </remarks>
 public sealed class TcpSendBuffer
 {
     private readonly byte[] _ring;
     private int _start;
+
+    // Where the next byte goes (whoever writes: the connection's thread, or the one stager).
+    private int _tail;
+
+    // Bytes written behind Length by Stage and not yet committed.
+    private int _staged;
+    private volatile int _length;
 
     /// <param name="capacity">Bytes the buffer holds at most.</param>
     public TcpSendBuffer(int capacity)
@@ -20,24 +34,64 @@ public sealed class TcpSendBuffer
         _ring = new byte[capacity];
     }
 
-    /// <summary>Bytes held: written and not yet acknowledged.</summary>
-    public int Length { get; private set; }
+    /// <summary>Bytes held: written (or committed) and not yet acknowledged.</summary>
+    public int Length => _length;
 
     /// <summary>Bytes the buffer can hold at most.</summary>
     public int Capacity => _ring.Length;
 
-    /// <summary>Room left for the application.</summary>
-    public int Free => _ring.Length - Length;
+    /// <summary>Room left for the application (staged bytes take room before they are committed).</summary>
+    public int Free => _ring.Length - _length - Volatile.Read(ref _staged);
 
-    /// <summary>Appends as much of <paramref name="data"/> as fits; returns the count taken.</summary>
+    /// <summary>Bytes staged and not yet committed.</summary>
+    public int Staged => Volatile.Read(ref _staged);
+
+    /// <summary>
+    /// The connection's thread: appends as much of <paramref name="data"/> as fits, after anything staged
+    /// (which is committed first, so the stream keeps its order); returns the count taken.
+    /// </summary>
     public int Write(ReadOnlySpan<byte> data)
     {
+        Commit();
+        int count = CopyIn(data);
+        _length += count;
+        return count;
+    }
+
+    /// <summary>
+    /// The one application thread allowed to stage: copies as much of <paramref name="data"/> as fits behind
+    /// everything written, without touching what TCP sees; returns the count. <see cref="Commit"/> adds it.
+    /// </summary>
+    public int Stage(ReadOnlySpan<byte> data)
+    {
+        int count = CopyIn(data);
+
+        // Published after the bytes: a Commit that sees the count sees them.
+        Interlocked.Add(ref _staged, count);
+        return count;
+    }
+
+    /// <summary>The connection's thread: what was staged becomes part of <see cref="Length"/>.</summary>
+    public void Commit()
+    {
+        int staged = Volatile.Read(ref _staged);
+        if (staged == 0)
+        {
+            return;
+        }
+
+        // Length grows before the staged count shrinks: a stager meanwhile sees less room, never more.
+        _length += staged;
+        Interlocked.Add(ref _staged, -staged);
+    }
+
+    private int CopyIn(ReadOnlySpan<byte> data)
+    {
         int count = Math.Min(data.Length, Free);
-        int tail = (_start + Length) % _ring.Length;
-        int first = Math.Min(count, _ring.Length - tail);
-        data[..first].CopyTo(_ring.AsSpan(tail));
+        int first = Math.Min(count, _ring.Length - _tail);
+        data[..first].CopyTo(_ring.AsSpan(_tail));
         data[first..count].CopyTo(_ring);
-        Length += count;
+        _tail = (_tail + count) % _ring.Length;
         return count;
     }
 
@@ -78,7 +132,9 @@ public sealed class TcpSendBuffer
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Length);
+
+        // The head moves before Length shrinks: a stager given the room never writes where TCP still reads.
         _start = (_start + count) % _ring.Length;
-        Length -= count;
+        _length -= count;
     }
 }

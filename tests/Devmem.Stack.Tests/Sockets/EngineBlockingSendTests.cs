@@ -41,6 +41,30 @@ public sealed class EngineBlockingSendTests
     }
 
     [Fact]
+    public async Task A_send_that_fits_is_copied_on_the_callers_thread_and_completes_at_once()
+    {
+        using var pair = new EnginePair(ipv6: false);
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using (EngineTcpListener listener = pair.B.Listen(EnginePair.SteeredPort))
+        {
+            Task<EngineTcpSocket> accepting = listener.AcceptAsync(cancellationToken).AsTask();
+            using EngineTcpSocket client = await pair.A.ConnectAsync(pair.Server(EnginePair.SteeredPort), cancellationToken);
+            using EngineTcpSocket server = await accepting;
+            byte[] data = NcdevmemPattern.Create(64 * 1024);
+            Task<long> reading = Task.Run(() => DevmemStreamReader.ReadToEndAsync(server, pair.DmaBuf, DevmemDataKind.DeviceMemory, cancellationToken), cancellationToken);
+
+            // Room in the send buffer: no hand-off to the loop to wait for.
+            ValueTask sent = client.SendAsync(data, cancellationToken);
+            Assert.True(sent.IsCompletedSuccessfully);
+            await sent;
+            client.ShutdownSend();
+            Assert.Equal(data.Length, await reading.WaitAsync(Timeout, cancellationToken));
+        }
+
+        pair.DisposeAndAssertNoLeaks();
+    }
+
+    [Fact]
     public async Task A_send_waiting_for_room_is_cancelled_and_the_next_one_still_works()
     {
         using var pair = new EnginePair(ipv6: false);

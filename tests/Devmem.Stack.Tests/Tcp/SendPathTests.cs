@@ -43,6 +43,39 @@ public class SendPathTests
     }
 
     [Fact]
+    public void StagedData_GoesOutOnceAccepted_BeforeTheFin_AndNotAfterIt()
+    {
+        using var bench = new TcpBench();
+        TcpConnection c = EstablishActive(bench);
+        byte[] data = TcpBench.Pattern(1500);
+
+        // Staged from another thread: TCP does not see it until the connection's thread accepts it.
+        Assert.Equal(1000, c.StageSend(data.AsSpan(0, 1000)));
+        Assert.Empty(bench.Drain(c));
+        Assert.Equal(0, c.SendQueued);
+        c.AcceptStagedSend();
+        SentSegment first = bench.Single(c);
+        Assert.Equal(Iss + 1, first.Seq);
+        Assert.Equal(data[..1000], first.Payload);
+
+        // Staged, then closed: the bytes go before the FIN.
+        c.StageSend(data.AsSpan(1000));
+        c.Close();
+        bench.Deliver(c, PeerAck(1000));
+        SentSegment last = bench.Single(c);
+        Assert.Equal((TcpFlags.Ack | TcpFlags.Psh | TcpFlags.Fin, Iss + 1001), (last.Flags, last.Seq));
+        Assert.Equal(data[1000..], last.Payload);
+
+        // Staged after the FIN: never sent.
+        c.StageSend(new byte[10]);
+        c.AcceptStagedSend();
+        Assert.Empty(bench.Drain(c));
+        bench.Deliver(c, PeerAck(1501));
+        Assert.Equal(TcpState.FinWait2, c.State);
+        bench.CloseAndAssertNoLeaks();
+    }
+
+    [Fact]
     public void Nagle_HoldsASmallWriteWhileDataIsInFlight_NoDelaySendsIt()
     {
         using var bench = new TcpBench();
