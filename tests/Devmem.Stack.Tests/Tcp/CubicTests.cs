@@ -163,6 +163,33 @@ public class CubicTests
         Assert.InRange(reno.Window, 11 * Smss - 100, 11 * Smss);
     }
 
+    // A receiver that aggregates (GRO) acknowledges 45 segments at once: slow start counts them all, as
+    // Linux's tcp_slow_start does, so the window still doubles per round trip; past ssthresh the rest is
+    // congestion avoidance's.
+    [Fact]
+    public void SlowStart_CountsEveryByteOfAStretchAck_UpToSsthresh()
+    {
+        var reno = new NewRenoCongestionControl(Smss);
+        int initial = reno.Window;
+        reno.OnAck(45 * Smss, 0, 0);
+        Assert.Equal(initial + 45 * Smss, reno.Window);
+
+        reno.OnCongestionEvent(100 * Smss, 0);
+        Assert.Equal(50 * Smss, reno.SlowStartThreshold);
+        reno.OnRetransmitTimeout(50 * Smss, firstTimeout: true, 0);
+        Assert.Equal(Smss, reno.Window);
+        int threshold = reno.SlowStartThreshold;
+        // From one segment to ssthresh takes threshold - SMSS of the ACK; the other 11 segments' worth is
+        // congestion avoidance's.
+        reno.OnAck(threshold + 10 * Smss, 0, 0);
+        Assert.Equal(threshold + (long)Smss * 11 * Smss / threshold, reno.Window);
+
+        // In congestion avoidance a stretch ACK of a whole window grows it by one segment, as the ACKs one by one would.
+        int window = reno.Window;
+        reno.OnAck(window, 0, 0);
+        Assert.Equal(window + Smss, reno.Window);
+    }
+
     [Fact]
     public void Create_GivesTheChosenAlgorithm()
     {

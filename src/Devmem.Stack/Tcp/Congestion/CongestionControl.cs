@@ -54,9 +54,11 @@ public abstract class CongestionControl
 
     /// <summary>
     /// An ACK outside loss recovery advanced SND.UNA by <paramref name="bytesAcked"/>: slow start below
-    /// ssthresh, counting bytes up to 2·SMSS per ACK (RFC 3465 §2.3's L = 2, so a delayed ACK of two
-    /// segments still doubles the window per round trip, as Linux's per-segment count does), congestion
-    /// avoidance at or above it.
+    /// ssthresh, counting every byte acknowledged up to ssthresh and the rest in congestion avoidance, as Linux's
+    /// <c>tcp_slow_start</c> counts every segment an ACK covers. RFC 3465 §2.3 would cap an ACK's credit at
+    /// 2·SMSS (L = 2); with a receiver that aggregates (GRO) or a peer that stretches ACKs over 64 KiB, that cap
+    /// turns slow start's doubling per round trip into a crawl. Byte counting gives an ACK-dividing receiver
+    /// nothing, which is what the cap guards against per ACK.
     /// </summary>
     /// <param name="bytesAcked">Sequence space newly acknowledged.</param>
     /// <param name="now">Microseconds on the connection's clock.</param>
@@ -70,8 +72,13 @@ public abstract class CongestionControl
 
         if (InSlowStart)
         {
-            Window = Math.Min(Window + Math.Min(bytesAcked, 2 * Smss), MaxWindow);
-            return;
+            int grown = Math.Min(Window + bytesAcked, Math.Min(SlowStartThreshold, MaxWindow));
+            bytesAcked -= grown - Window;
+            Window = grown;
+            if (bytesAcked <= 0 || InSlowStart)
+            {
+                return;
+            }
         }
 
         GrowInCongestionAvoidance(bytesAcked, now, smoothedRtt);

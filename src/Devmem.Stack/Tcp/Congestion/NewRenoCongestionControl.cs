@@ -16,9 +16,12 @@ public sealed class NewRenoCongestionControl : CongestionControl
     /// <inheritdoc/>
     public override CongestionControlAlgorithm Algorithm => CongestionControlAlgorithm.NewReno;
 
+    // Eq. 3's SMSS·SMSS/cwnd per full-sized segment acknowledged, so an ACK that covers many (a stretch ACK, or
+    // one for an aggregate) grows the window as much as their ACKs one by one would, as Linux's
+    // tcp_cong_avoid_ai counts segments: still one SMSS per window's worth of data.
     /// <inheritdoc/>
     private protected override void GrowInCongestionAvoidance(int bytesAcked, long now, long smoothedRtt) =>
-        Window = Math.Min(Window + Math.Max(1, (int)((long)Smss * Smss / Window)), MaxWindow);
+        Window = (int)Math.Min(Window + Math.Max(1, (long)Smss * Math.Max(bytesAcked, Smss) / Window), MaxWindow);
 
     /// <inheritdoc/>
     private protected override int ThresholdAfterLoss(int flightSize, long now) => flightSize / 2;
