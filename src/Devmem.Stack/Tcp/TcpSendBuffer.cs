@@ -12,20 +12,22 @@ namespace Devmem.Stack.Tcp;
 /// <para>Besides the connection's own thread, one application thread at a time may <see cref="Stage"/> bytes,
 /// as Linux's tcp_sendmsg copies into the socket's skbs on the caller's thread: they go into the free part of
 /// the ring behind everything written, and join <see cref="Length"/> only when the connection's thread calls
-/// <see cref="Commit"/>, so TCP never sees the buffer change under it. The stager owns the tail; the
-/// connection owns the head and <see cref="Length"/>; the staged count is handed over atomically.</para>
+/// <see cref="Commit"/>, so TCP never sees the buffer change under it. The stager owns the tail, the
+/// connection the head; the committed and staged counts share one 64-bit word, changed atomically, so the
+/// room either side reads is always exact.</para>
 /// </remarks>
 public sealed class TcpSendBuffer
 {
+    private const long LengthMask = 0xFFFF_FFFF;
+
     private readonly byte[] _ring;
     private int _start;
 
     // Where the next byte goes (whoever writes: the connection's thread, or the one stager).
     private int _tail;
 
-    // Bytes written behind Length by Stage and not yet committed.
-    private int _staged;
-    private volatile int _length;
+    // Low half: Length (committed, unacknowledged); high half: bytes staged behind it, not yet committed.
+    private long _counts;
 
     /// <param name="capacity">Bytes the buffer holds at most.</param>
     public TcpSendBuffer(int capacity)
@@ -35,16 +37,23 @@ public sealed class TcpSendBuffer
     }
 
     /// <summary>Bytes held: written (or committed) and not yet acknowledged.</summary>
-    public int Length => _length;
+    public int Length => (int)(Volatile.Read(ref _counts) & LengthMask);
 
     /// <summary>Bytes the buffer can hold at most.</summary>
     public int Capacity => _ring.Length;
 
     /// <summary>Room left for the application (staged bytes take room before they are committed).</summary>
-    public int Free => _ring.Length - _length - Volatile.Read(ref _staged);
+    public int Free
+    {
+        get
+        {
+            long counts = Volatile.Read(ref _counts);
+            return _ring.Length - (int)(counts & LengthMask) - (int)(counts >> 32);
+        }
+    }
 
     /// <summary>Bytes staged and not yet committed.</summary>
-    public int Staged => Volatile.Read(ref _staged);
+    public int Staged => (int)(Volatile.Read(ref _counts) >> 32);
 
     /// <summary>
     /// The connection's thread: appends as much of <paramref name="data"/> as fits, after anything staged
@@ -54,7 +63,7 @@ public sealed class TcpSendBuffer
     {
         Commit();
         int count = CopyIn(data);
-        _length += count;
+        Interlocked.Add(ref _counts, count);
         return count;
     }
 
@@ -67,22 +76,25 @@ public sealed class TcpSendBuffer
         int count = CopyIn(data);
 
         // Published after the bytes: a Commit that sees the count sees them.
-        Interlocked.Add(ref _staged, count);
+        Interlocked.Add(ref _counts, (long)count << 32);
         return count;
     }
 
     /// <summary>The connection's thread: what was staged becomes part of <see cref="Length"/>.</summary>
     public void Commit()
     {
-        int staged = Volatile.Read(ref _staged);
-        if (staged == 0)
+        long counts = Volatile.Read(ref _counts);
+        while (counts >> 32 != 0)
         {
-            return;
-        }
+            long committed = (counts & LengthMask) + (counts >> 32);
+            long seen = Interlocked.CompareExchange(ref _counts, committed, counts);
+            if (seen == counts)
+            {
+                return;
+            }
 
-        // Length grows before the staged count shrinks: a stager meanwhile sees less room, never more.
-        _length += staged;
-        Interlocked.Add(ref _staged, -staged);
+            counts = seen;
+        }
     }
 
     private int CopyIn(ReadOnlySpan<byte> data)
@@ -135,6 +147,6 @@ public sealed class TcpSendBuffer
 
         // The head moves before Length shrinks: a stager given the room never writes where TCP still reads.
         _start = (_start + count) % _ring.Length;
-        _length -= count;
+        Interlocked.Add(ref _counts, -count);
     }
 }
