@@ -40,6 +40,9 @@ internal sealed class EnginePairOverMemoryLink : IDisposable
         });
     }
 
+    /// <summary>Frames the link's queues dropped because they were full, both directions.</summary>
+    public long TailDrops => _link.A.ReceiveQueue.TailDrops + _link.B.ReceiveQueue.TailDrops;
+
     /// <summary>One connection from A to B: (A's socket, B's accepted socket).</summary>
     public async Task<(EngineTcpSocket Sender, EngineTcpSocket Receiver)> ConnectAsync(CancellationToken cancellationToken)
     {

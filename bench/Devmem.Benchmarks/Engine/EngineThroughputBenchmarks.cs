@@ -41,7 +41,7 @@ public class EngineThroughputBenchmarks
             ReceiveBufferSize = 4 << 20,
             SendBufferSize = 4 << 20,
         };
-        _engines = new EnginePairOverMemoryLink(new MemoryLinkOptions { Mtu = Mtu, QueueLength = 1024 }, tcp);
+        _engines = new EnginePairOverMemoryLink(new MemoryLinkOptions { Mtu = Mtu, QueueLength = 4096 }, tcp);
     }
 
     [GlobalCleanup]

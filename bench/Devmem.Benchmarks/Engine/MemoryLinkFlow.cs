@@ -14,11 +14,14 @@ namespace Devmem.Benchmarks.Engine;
 /// </summary>
 internal static class MemoryLinkFlow
 {
+    /// <summary>Frames the link dropped with its queue full during the last measurement (a sender outrunning its receiver).</summary>
+    public static long TailDrops { get; private set; }
+
     /// <summary>Gbit/s delivered to the receiving application over <paramref name="duration"/>, after a warm-up.</summary>
-    public static async Task<double> MeasureAsync(int mtu, TimeSpan duration, CancellationToken cancellationToken)
+    public static async Task<double> MeasureAsync(int mtu, TimeSpan duration, CancellationToken cancellationToken, int queueLength = 4096)
     {
         var tcp = TcpConnectionOptions.Default with { Mss = mtu - 40, ReceiveBufferSize = 4 << 20, SendBufferSize = 4 << 20 };
-        using var engines = new EnginePairOverMemoryLink(new MemoryLinkOptions { Mtu = mtu, QueueLength = 1024 }, tcp);
+        using var engines = new EnginePairOverMemoryLink(new MemoryLinkOptions { Mtu = mtu, QueueLength = queueLength }, tcp);
         (EngineTcpSocket sender, EngineTcpSocket receiver) = await engines.ConnectAsync(cancellationToken);
         using (sender)
         using (receiver)
@@ -46,6 +49,7 @@ internal static class MemoryLinkFlow
             await Task.Delay(duration, cancellationToken);
             double gbitPerSecond = (sink.Bytes - start) * 8 / clock.Elapsed.TotalSeconds / 1e9;
             Volatile.Write(ref stop, true);
+            TailDrops = engines.TailDrops;
             await sending;
             await sinking;
             receiver.ShutdownSend();
@@ -55,13 +59,13 @@ internal static class MemoryLinkFlow
     }
 
     /// <summary>Prints the flow's rate at <paramref name="mtu"/> next to the copy rate of 64 MiB buffers.</summary>
-    public static async Task<int> RunAsync(int mtu, TimeSpan duration)
+    public static async Task<int> RunAsync(int mtu, TimeSpan duration, int queueLength)
     {
         double copy = MemoryCopyGbitPerSecond(duration);
-        double flow = await MeasureAsync(mtu, duration, CancellationToken.None);
+        double flow = await MeasureAsync(mtu, duration, CancellationToken.None, queueLength);
         double copyAfter = MemoryCopyGbitPerSecond(duration);
-        Console.WriteLine($"memory link, MTU {mtu}: engine to engine {flow:F2} Gbit/s; Buffer.MemoryCopy of 64 MiB {copy:F1} / {copyAfter:F1} Gbit/s (before / after)");
-        Console.WriteLine($"engine rate as a fraction of the copy rate: {flow / ((copy + copyAfter) / 2):F3} (target 0.3)");
+        Console.WriteLine($"memory link, MTU {mtu}, {queueLength}-frame queues: engine to engine {flow:F2} Gbit/s; Buffer.MemoryCopy of 64 MiB {copy:F1} / {copyAfter:F1} Gbit/s (before / after)");
+        Console.WriteLine($"engine rate as a fraction of the copy rate: {flow / ((copy + copyAfter) / 2):F3} (target 0.3); frames tail-dropped by the link: {TailDrops}");
         return 0;
     }
 
