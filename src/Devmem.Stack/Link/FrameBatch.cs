@@ -18,7 +18,7 @@ namespace Devmem.Stack.Link;
 /// </remarks>
 public sealed class FrameBatch : IFrameSink
 {
-    private readonly byte[][] _slots;
+    private readonly FrameSlot[] _slots;
     private readonly int[] _lengths;
     private readonly VirtioNetHeader[] _offloads;
     private readonly bool[] _hasOffload;
@@ -31,10 +31,10 @@ public sealed class FrameBatch : IFrameSink
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxFrameLength);
-        _slots = new byte[capacity][];
+        _slots = new FrameSlot[capacity];
         for (int i = 0; i < capacity; i++)
         {
-            _slots[i] = new byte[maxFrameLength];
+            _slots[i].Buffer = new byte[maxFrameLength];
         }
 
         _lengths = new int[capacity];
@@ -65,11 +65,11 @@ public sealed class FrameBatch : IFrameSink
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _count);
-        return _slots[index].AsSpan(0, _lengths[index]);
+        return _slots[index].Buffer.AsSpan(0, _lengths[index]);
     }
 
     /// <inheritdoc/>
-    public Span<byte> Reserve() => IsFull ? Span<byte>.Empty : _slots[_count];
+    public Span<byte> Reserve() => IsFull ? Span<byte>.Empty : _slots[_count].Buffer;
 
     /// <summary>The virtio-net header frame <paramref name="index"/> arrived with; false when it carries none.</summary>
     /// <exception cref="ArgumentOutOfRangeException">No such frame.</exception>
@@ -131,8 +131,8 @@ public sealed class FrameBatch : IFrameSink
     internal byte[] ExchangeFrame(int index, byte[] empty)
     {
         Debug.Assert((uint)index < (uint)_count && empty.Length == MaxFrameLength);
-        byte[] frame = _slots[index];
-        _slots[index] = empty;
+        byte[] frame = _slots[index].Buffer!;
+        _slots[index].Buffer = empty;
         return frame;
     }
 
@@ -143,8 +143,8 @@ public sealed class FrameBatch : IFrameSink
     internal byte[] AddFrame(byte[] frame, int length)
     {
         Debug.Assert(!IsFull && frame.Length == MaxFrameLength && (uint)length <= (uint)MaxFrameLength);
-        byte[] empty = _slots[_count];
-        _slots[_count] = frame;
+        byte[] empty = _slots[_count].Buffer!;
+        _slots[_count].Buffer = frame;
         _hasOffload[_count] = false;
         _lengths[_count++] = length;
         return empty;

@@ -21,9 +21,9 @@ public sealed class FrameRing : IFrameWriter
 {
     private readonly object _lock = new();
     // The queued frames, oldest at _head, and their lengths; the buffers not queued wait on _spare.
-    private readonly byte[]?[] _frames;
+    private readonly FrameSlot[] _frames;
     private readonly int[] _lengths;
-    private readonly byte[][] _spare;
+    private readonly FrameSlot[] _spare;
     private int _spareCount;
     private readonly SingleWaiterEvent _waiter;
     private Action? _callback;
@@ -41,12 +41,12 @@ public sealed class FrameRing : IFrameWriter
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxFrameLength);
-        _frames = new byte[capacity][];
+        _frames = new FrameSlot[capacity];
         _lengths = new int[capacity];
-        _spare = new byte[capacity][];
+        _spare = new FrameSlot[capacity];
         for (int i = 0; i < capacity; i++)
         {
-            _spare[i] = new byte[maxFrameLength];
+            _spare[i].Buffer = new byte[maxFrameLength];
         }
 
         _spareCount = capacity;
@@ -122,7 +122,7 @@ public sealed class FrameRing : IFrameWriter
                 else
                 {
                     int length = frames[i].Length;
-                    EnqueueBufferLocked(frames.ExchangeFrame(i, _spare[--_spareCount]), length);
+                    EnqueueBufferLocked(frames.ExchangeFrame(i, _spare[--_spareCount].Buffer!), length);
                 }
             }
             callback = SignalLocked();
@@ -150,16 +150,16 @@ public sealed class FrameRing : IFrameWriter
             int moved = 0;
             while (_count > 0 && !frames.IsFull)
             {
-                byte[] frame = _frames[_head]!;
-                _frames[_head] = null;
+                byte[] frame = _frames[_head].Buffer!;
+                _frames[_head].Buffer = null;
                 if (exchange)
                 {
-                    _spare[_spareCount++] = frames.AddFrame(frame, _lengths[_head]);
+                    _spare[_spareCount++].Buffer = frames.AddFrame(frame, _lengths[_head]);
                 }
                 else
                 {
                     frames.TryAdd(frame.AsSpan(0, _lengths[_head]));
-                    _spare[_spareCount++] = frame;
+                    _spare[_spareCount++].Buffer = frame;
                 }
 
                 _head = _head + 1 == Capacity ? 0 : _head + 1;
@@ -238,7 +238,7 @@ public sealed class FrameRing : IFrameWriter
             _tailDrops++;
             return;
         }
-        byte[] buffer = _spare[--_spareCount];
+        byte[] buffer = _spare[--_spareCount].Buffer!;
         frame.CopyTo(buffer);
         EnqueueBufferLocked(buffer, frame.Length);
     }
@@ -252,7 +252,7 @@ public sealed class FrameRing : IFrameWriter
             tail -= Capacity;
         }
 
-        _frames[tail] = buffer;
+        _frames[tail].Buffer = buffer;
         _lengths[tail] = length;
         _count++;
         _enqueued++;
