@@ -72,7 +72,7 @@ public abstract class CongestionControl
 
         if (InSlowStart)
         {
-            int grown = Math.Min(Window + bytesAcked, Math.Min(SlowStartThreshold, MaxWindow));
+            int grown = (int)Math.Min((long)Window + bytesAcked, Math.Min(SlowStartThreshold, MaxWindow));
             bytesAcked -= grown - Window;
             Window = grown;
             if (bytesAcked <= 0 || InSlowStart)
