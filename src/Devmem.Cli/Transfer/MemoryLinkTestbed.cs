@@ -32,6 +32,11 @@ internal sealed class MemoryLinkTestbed : IDisposable
     private readonly DmaBuf _dmaBuf;
     private TeardownReport? _teardown;
 
+    // Each direction's queue holds a whole receive window of full-sized frames (the engines' default TCP
+    // options), as a NIC's RX ring is sized for the bandwidth-delay product: TCP never has more than a window
+    // in flight, so a link without faults never tail-drops, and the demo's retransmission count means faults.
+    private static readonly int QueueLength = TcpConnectionOptions.Default.MaxReceiveBufferSize / TcpConnectionOptions.Default.Mss + 64;
+
     public MemoryLinkTestbed(TestbedOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -48,7 +53,7 @@ internal sealed class MemoryLinkTestbed : IDisposable
 
         _link = new MemoryLink(new MemoryLinkOptions
         {
-            QueueLength = 1024,
+            QueueLength = QueueLength,
             AToBFaults = options.Faults,
             BToAFaults = options.Faults is { } faults ? faults with { Seed = faults.Seed + 1 } : null,
         });
