@@ -58,9 +58,6 @@ internal sealed class GroAggregator
     private uint _nextSequence;
     private bool _complete;
 
-    /// <summary>Whether a packet is held.</summary>
-    public bool IsHolding => _head is not null;
-
     /// <summary>Whether the held aggregate can take no more segments (a short segment, PSH, FIN, or full): take it now.</summary>
     public bool IsComplete => _complete;
 

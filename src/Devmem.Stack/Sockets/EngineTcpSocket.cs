@@ -76,15 +76,12 @@ public sealed class EngineTcpSocket : IDisposable
             return;
         }
 
-        // What fits goes into the send buffer on this thread; the loop takes the rest as room frees up.
-        int staged = _connection.StageSend(data.Span);
-        if (staged == data.Length)
+        if (StageWhatFits(ref data))
         {
             return;
         }
 
         // The connection's reusable completion and a pooled state machine: nothing is allocated per send.
-        data = data[staged..];
         ObjectDisposedException.ThrowIf(!_connection.TryStartSend(data, cancellationToken, out ValueTask sent), _engine);
         if (!cancellationToken.CanBeCanceled)
         {
@@ -113,13 +110,11 @@ public sealed class EngineTcpSocket : IDisposable
             return;
         }
 
-        int staged = _connection.StageSend(data.Span);
-        if (staged == data.Length)
+        if (StageWhatFits(ref data))
         {
             return;
         }
 
-        data = data[staged..];
         ObjectDisposedException.ThrowIf(!_connection.TryStartBlockingSend(data, cancellationToken), _engine);
         if (!cancellationToken.CanBeCanceled)
         {
@@ -131,6 +126,15 @@ public sealed class EngineTcpSocket : IDisposable
         {
             _connection.WaitForBlockingSend();
         }
+    }
+
+    // What fits goes into the send buffer on the caller's thread; true when that was all of it, else data is
+    // left holding the rest, for the loop to take as room frees up.
+    private bool StageWhatFits(ref ReadOnlyMemory<byte> data)
+    {
+        int staged = _connection.StageSend(data.Span);
+        data = data[staged..];
+        return data.IsEmpty;
     }
 
     /// <summary>

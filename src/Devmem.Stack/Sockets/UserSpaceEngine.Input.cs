@@ -14,20 +14,12 @@ public sealed partial class UserSpaceEngine
     // RST, and the packets a resolved neighbour releases.
     private const int TransmitReserve = 16;
 
-    // Payload delivered in one receive pass after which waiting readers are woken without waiting for the pass
-    // to end: a pass of 64 KiB GSO frames from a TAP can hold megabytes, and a reader left asleep that long
-    // lets the receive window fill while it could have been draining it.
-    private const int ReaderWakeupBytes = 128 * 1024;
-
     private readonly FrameBatch _rx;
     private readonly ScatterInput _scatterInput;
 
     // The payload the NIC split off the frame IP is processing: handed to TCP, or freed if IP drops the frame.
     private SkBuff? _rxPayload;
     private bool _rxChecksumVerified;
-
-    // Payload delivered since readers were last woken.
-    private int _bytesSinceReaderWakeup;
 
     private void ReceiveFrames()
     {
@@ -57,10 +49,10 @@ public sealed partial class UserSpaceEngine
 
     // Readers of connections that got segments in this pass are woken now, once each, rather than once per
     // segment: a reader woken after every segment would mostly contend with the loop for the socket lock (and,
-    // on a busy machine, preempt it). Called at the end of a pass, and within one every ReaderWakeupBytes.
+    // on a busy machine, preempt it). A receiver wakes its reader itself within a pass once
+    // DevmemReceiver.DeferredWakeupBytes wait.
     private void FlushReaderWakeups()
     {
-        _bytesSinceReaderWakeup = 0;
         foreach (EngineConnection connection in _readerWakeups)
         {
             connection.ReaderWakeupPending = false;
@@ -113,15 +105,10 @@ public sealed partial class UserSpaceEngine
     {
         _rxPayload = packet.Payload;
         _rxChecksumVerified = packet.ChecksumVerified;
-        _bytesSinceReaderWakeup += packet.Payload?.Length ?? 0;
         EnsureTransmitRoom(TransmitReserve);
         _ip.Receive(packet.Frame, packet.DetachedLength, _now, _tx);
         _rxPayload?.Free();
         _rxPayload = null;
-        if (_bytesSinceReaderWakeup >= ReaderWakeupBytes)
-        {
-            FlushReaderWakeups();
-        }
     }
 
     private void PollInterface()

@@ -143,28 +143,15 @@ public sealed partial class UserSpaceEngine
         _demux.OnDispatched(tcp, _now);
     }
 
-    // Software GSO (Linux tcp_gso_segment): each piece of gsoSize payload bytes is a segment of its own, its
-    // sequence number advanced, CWR kept on the first piece and PSH and FIN on the last, its checksum its own
-    // (each piece's bytes are copied from the send buffer and summed as its frame is written).
+    // Software GSO: each piece of gsoSize payload bytes is a segment of its own (TcpHeader.GsoPiece), its checksum
+    // its own (each piece's bytes are copied from the send buffer and summed as its frame is written).
     private void SendSegmented(in IpSendRequest request, TcpConnection tcp, in TcpHeader header, int length, int gsoSize)
     {
         for (int offset = 0; offset < length; offset += gsoSize)
         {
             int piece = Math.Min(gsoSize, length - offset);
-            TcpFlags flags = header.Flags;
-            if (offset > 0)
-            {
-                flags &= ~TcpFlags.Cwr;
-            }
-
-            if (offset + piece < length)
-            {
-                flags &= ~(TcpFlags.Psh | TcpFlags.Fin);
-            }
-
             EnsureTransmitRoom(1);
-            TcpHeader pieceHeader = header with { SequenceNumber = unchecked(header.SequenceNumber + (uint)offset), Flags = flags };
-            _ip.Send(request, new TcpSegmentWriter(pieceHeader, tcp, offset, piece), _tx, _now);
+            _ip.Send(request, new TcpSegmentWriter(header.GsoPiece(offset, piece, length), tcp, offset, piece), _tx, _now);
         }
     }
 

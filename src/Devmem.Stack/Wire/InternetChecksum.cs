@@ -26,12 +26,7 @@ public static class InternetChecksum
     public static uint Accumulate(ReadOnlySpan<byte> data, uint initial = 0)
     {
         ulong native = SumNative(ref MemoryMarshal.GetReference(data), (nuint)data.Length);
-        ushort folded = Fold(native);
-        if (BitConverter.IsLittleEndian)
-        {
-            folded = BinaryPrimitives.ReverseEndianness(folded);
-        }
-        return Fold32((ulong)initial + folded);
+        return AddNative(initial, native);
     }
 
     /// <summary>
@@ -80,12 +75,7 @@ public static class InternetChecksum
         nuint rest = length - i;
         Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref to, i), ref Unsafe.Add(ref from, i), (uint)rest);
         native += SumNative(ref Unsafe.Add(ref from, i), rest);
-        ushort folded = Fold(native);
-        if (BitConverter.IsLittleEndian)
-        {
-            folded = BinaryPrimitives.ReverseEndianness(folded);
-        }
-        return Fold32((ulong)initial + folded);
+        return AddNative(initial, native);
     }
 
     /// <summary>
@@ -101,6 +91,17 @@ public static class InternetChecksum
         }
 
         return Fold32((ulong)sum + piece);
+    }
+
+    // A sum taken in the machine's byte order, folded and put in network order, added to a partial sum.
+    private static uint AddNative(uint initial, ulong native)
+    {
+        ushort folded = Fold(native);
+        if (BitConverter.IsLittleEndian)
+        {
+            folded = BinaryPrimitives.ReverseEndianness(folded);
+        }
+        return Fold32((ulong)initial + folded);
     }
 
     // 32 zero bytes then 32 0xFF bytes: the 32-byte window at offset n (16-byte window at 16 + n) keeps

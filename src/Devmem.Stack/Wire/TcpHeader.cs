@@ -102,6 +102,27 @@ public readonly record struct TcpHeader
         return true;
     }
 
+    /// <summary>
+    /// The header of one piece of a GSO segment this header heads (Linux <c>tcp_gso_segment</c>): the piece at
+    /// <paramref name="offset"/> of <paramref name="totalLength"/> payload bytes, <paramref name="pieceLength"/>
+    /// long, gets the sequence number of its first byte; CWR stays on the first piece, PSH and FIN on the last.
+    /// </summary>
+    public TcpHeader GsoPiece(int offset, int pieceLength, int totalLength)
+    {
+        TcpFlags flags = Flags;
+        if (offset > 0)
+        {
+            flags &= ~TcpFlags.Cwr;
+        }
+
+        if (offset + pieceLength < totalLength)
+        {
+            flags &= ~(TcpFlags.Psh | TcpFlags.Fin);
+        }
+
+        return this with { SequenceNumber = unchecked(SequenceNumber + (uint)offset), Flags = flags };
+    }
+
     /// <summary>Writes the header (see <see cref="TryEmit"/>) and returns <see cref="HeaderLength"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="HeaderLength"/>.</exception>
     public int Emit(Span<byte> destination)

@@ -45,8 +45,8 @@ public sealed partial class DevmemReceiver : IDisposable
 
     private bool _endOfStream;
 
-    // Data queued while wake-ups are deferred, not yet announced to a waiting receive (guarded by _lock).
-    private bool _wakePending;
+    // Bytes queued while wake-ups are deferred, not yet announced to a waiting receive (guarded by _lock).
+    private int _bytesAwaitingWakeup;
 
     // shutdown(SHUT_RD): nothing more is delivered; what arrives is freed on arrival.
     private bool _readShutdown;
@@ -91,10 +91,18 @@ public sealed partial class DevmemReceiver : IDisposable
     public event EventHandler? SpaceFreed;
 
     /// <summary>
-    /// When set, <see cref="Enqueue"/> queues without waking a waiting receive; the transport calls
-    /// <see cref="FlushWakeup"/> once it has delivered what one pass over its input brought (an engine wakes a
-    /// reader once per receive pass, as a reader woken from softirq runs only after the NAPI poll, not once per
-    /// skb). End of stream, errors and shutdown always wake at once.
+    /// Bytes queued without a wake-up after which <see cref="Enqueue"/> wakes a waiting receive even while
+    /// wake-ups are deferred: a pass of 64 KiB GSO frames can hold megabytes, and a reader left asleep that long
+    /// lets the receive window fill while it could have been draining it.
+    /// </summary>
+    public const int DeferredWakeupBytes = 128 * 1024;
+
+    /// <summary>
+    /// When set, <see cref="Enqueue"/> queues without waking a waiting receive until
+    /// <see cref="DeferredWakeupBytes"/> wait; the transport calls <see cref="FlushWakeup"/> once it has delivered
+    /// what one pass over its input brought (an engine wakes a reader once per receive pass, as a reader woken
+    /// from softirq runs only after the NAPI poll, not once per skb). End of stream, errors and shutdown always
+    /// wake at once.
     /// </summary>
     public bool DeferWakeups { get; set; }
 
@@ -134,12 +142,10 @@ public sealed partial class DevmemReceiver : IDisposable
                 return;
             }
 
+            int length = skb.Length;
             _queue.Enqueue(skb);
-            if (DeferWakeups)
-            {
-                _wakePending = true;
-            }
-            else
+            _bytesAwaitingWakeup += length;
+            if (!DeferWakeups || _bytesAwaitingWakeup >= DeferredWakeupBytes)
             {
                 WakeLocked();
             }
@@ -151,7 +157,7 @@ public sealed partial class DevmemReceiver : IDisposable
     {
         lock (_lock)
         {
-            if (_wakePending)
+            if (_bytesAwaitingWakeup > 0)
             {
                 WakeLocked();
             }
@@ -413,7 +419,7 @@ public sealed partial class DevmemReceiver : IDisposable
 
     private void WakeLocked()
     {
-        _wakePending = false;
+        _bytesAwaitingWakeup = 0;
         Monitor.PulseAll(_lock);
         _waiter.SignalLocked();
     }

@@ -135,7 +135,7 @@ public sealed class SegmentationOffloadTests
         $"{segment.Flags} seq {segment.Seq} ack {segment.Ack} win {segment.Header.Window} {Convert.ToHexString(segment.Payload)}";
 
     // What the engine does with each dispatch (UserSpaceEngine.SendSegmented): pieces of gsoSize payload bytes,
-    // each with its sequence number, CWR on the first, PSH and FIN on the last.
+    // each with its header from TcpHeader.GsoPiece.
     private static List<SentSegment> DrainSegmented(TcpBench bench, TcpConnection c, List<(int Length, int GsoSize)> dispatches,
         int gsoMaxPayload = GsoMaxPayload)
     {
@@ -154,20 +154,9 @@ public sealed class SegmentationOffloadTests
             for (int offset = 0; offset < length; offset += gsoSize)
             {
                 int piece = Math.Min(gsoSize, length - offset);
-                TcpFlags flags = header.Flags;
-                if (offset > 0)
-                {
-                    flags &= ~TcpFlags.Cwr;
-                }
-
-                if (offset + piece < length)
-                {
-                    flags &= ~(TcpFlags.Psh | TcpFlags.Fin);
-                }
-
                 var payload = new byte[piece];
                 c.CopyDispatchedPayload(offset, payload);
-                wire.Add(new SentSegment(header with { SequenceNumber = header.SequenceNumber + (uint)offset, Flags = flags }, payload));
+                wire.Add(new SentSegment(header.GsoPiece(offset, piece, length), payload));
             }
 
             Assert.True(wire.Count < 10_000, "dispatch does not stop");

@@ -1,3 +1,4 @@
+using Devmem.Receive;
 using Devmem.Uapi;
 
 namespace Devmem.Tests.Receive;
@@ -52,6 +53,28 @@ public class ReceiveWaitingTests
         await Task.Delay(50, TestContext.Current.CancellationToken);
         f.Receiver.SetEndOfStream();
         Assert.True((await pending.WaitAsync(Timeout, TestContext.Current.CancellationToken)).IsEndOfStream);
+        f.CloseAndAssertNoLeaks();
+    }
+
+    [Fact]
+    public async Task DeferredWakeups_WakeTheReaderWithoutAFlush_OnceEnoughWaits()
+    {
+        using var f = new ReceiveFixture();
+        f.Receiver.DeferWakeups = true;
+        var fragments = new DevmemFragment[DevmemUapi.MaxDontneedFrags];
+        var receive = Task.Run(() => f.Receiver.Receive([], fragments, 1 << 20), TestContext.Current.CancellationToken);
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+
+        // Just short of the threshold, the reader sleeps on; the byte that reaches it wakes the reader.
+        int frags = DevmemReceiver.DeferredWakeupBytes / 4096;
+        f.QueueDeviceFrags(frags - 1, 4096);
+        f.Queue(0, [(0, 4095)]);
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        Assert.False(receive.IsCompleted);
+        f.Queue(0, [(0, 1)]);
+        DevmemReceiveResult result = await receive.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(DevmemReceiver.DeferredWakeupBytes, result.Bytes);
+        f.Receiver.ReturnTokens(fragments.Take(result.FragmentCount).Select(fragment => DmabufToken.One(fragment.Token)).ToArray());
         f.CloseAndAssertNoLeaks();
     }
 
