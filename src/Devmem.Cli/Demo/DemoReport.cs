@@ -15,7 +15,10 @@ namespace Devmem.Cli.Demo;
 /// <param name="Errors">Pattern mismatches.</param>
 /// <param name="Error">Why the run failed; null when it did not.</param>
 /// <param name="Drops">Frames lost, by reason.</param>
-/// <param name="Retransmits">Data segments the sender sent again.</param>
+/// <param name="Retransmits">Data segments the sender sent again, whatever the cause.</param>
+/// <param name="LossProbes">Of the sender's timer events, tail loss probes (RFC 8985 §7): a probe fires after
+/// 2·SRTT + 2 ms without an ACK, so a receiver starved of CPU draws one from a link that lost nothing.</param>
+/// <param name="Timeouts">Retransmission timer expiries at the sender.</param>
 /// <param name="LeakedNetIovs">Chunks of the dma-buf that never came home.</param>
 /// <param name="Pool">The dma-buf's chunks at the end of the transfer, before teardown.</param>
 /// <param name="Memory">What the dma-buf is made of (host memory, a udmabuf, a GPU's memory).</param>
@@ -33,6 +36,8 @@ internal sealed record DemoReport(
     string? Error,
     IReadOnlyDictionary<string, long> Drops,
     long Retransmits,
+    long LossProbes,
+    long Timeouts,
     long LeakedNetIovs,
     PoolState Pool,
     string Memory)

@@ -47,7 +47,7 @@ internal sealed class DemoRunner
 
         string? error;
         TimeSpan elapsed;
-        long retransmits;
+        long retransmits, lossProbes, timeouts;
         using (EngineTcpListener listener = testbed.Receiver.Listen(Port))
         {
             Task<EngineTcpSocket> accepting = listener.AcceptAsync(cancellationToken).AsTask();
@@ -73,6 +73,8 @@ internal sealed class DemoRunner
             }
 
             retransmits = sender.Retransmissions;
+            lossProbes = sender.TailLossProbes;
+            timeouts = sender.RetransmissionTimeouts;
         }
 
         PoolState pool = testbed.Pool();
@@ -95,6 +97,8 @@ internal sealed class DemoRunner
             error,
             drops,
             retransmits,
+            lossProbes,
+            timeouts,
             teardown.LeakedNetIovs,
             pool,
             memory);

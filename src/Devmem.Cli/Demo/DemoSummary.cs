@@ -19,7 +19,7 @@ internal static class DemoSummary
             $"  frags: {report.Frags} in device memory ({report.PageAlignedFrags} page-aligned, {report.Frags - report.PageAlignedFrags} unaligned); linear bytes: {report.LinearBytes}"));
         writer.WriteLine(string.Create(c, $"  tokens: {report.TokensIssued} issued, {report.TokensReturned} returned; pattern mismatches: {report.Errors}"));
         IEnumerable<string> drops = report.Drops.Where(d => d.Value != 0).Select(d => string.Create(c, $"{d.Key} {d.Value}"));
-        writer.WriteLine(string.Create(c, $"  retransmits: {report.Retransmits}; drops: {string.Join(", ", drops.DefaultIfEmpty("none"))}"));
+        writer.WriteLine(string.Create(c, $"  retransmits: {report.Retransmits} ({report.LossProbes} loss probes, {report.Timeouts} timeouts); drops: {string.Join(", ", drops.DefaultIfEmpty("none"))}"));
         PoolState pool = report.Pool;
         writer.WriteLine(string.Create(c,
             $"  dma-buf: {report.Memory}, {pool.Chunks} chunks of 4 KiB, {pool.Free} free, {pool.InPagePools} in the NIC's page pool, {pool.HeldByApplication} held by the application; leaked net_iovs: {report.LeakedNetIovs}"));

@@ -20,8 +20,13 @@ public sealed class DemoCliTests
         Assert.Equal(json.GetProperty("tokens_issued").GetInt64(), json.GetProperty("tokens_returned").GetInt64());
         Assert.True(json.GetProperty("validated").GetBoolean());
         Assert.Equal(0, json.GetProperty("errors").GetInt32());
-        Assert.Equal(JsonValueKind.Object, json.GetProperty("drops").ValueKind);
-        Assert.Equal(0, json.GetProperty("retransmits").GetInt64());
+
+        // A link without faults, whose queues hold a whole window, loses nothing. A retransmission can still
+        // come from a timer, when a busy machine starves the receiver past the 2·SRTT + 2 ms of a tail loss
+        // probe; one without a timer event would mean the sender saw loss where there was none.
+        Assert.All(json.GetProperty("drops").EnumerateObject(), drop => Assert.True(drop.Value.GetInt64() == 0, $"{drop.Name}: {drop.Value}"));
+        long timerEvents = json.GetProperty("loss_probes").GetInt64() + json.GetProperty("timeouts").GetInt64();
+        Assert.True(json.GetProperty("retransmits").GetInt64() == 0 || timerEvents > 0, json.ToString());
         Assert.Equal(0, json.GetProperty("leaked_net_iovs").GetInt64());
         leaks.AssertNoLeaks();
     }
