@@ -8,7 +8,8 @@ using Devmem.Benchmarks.Links;
 // benchmark; pass a narrower filter (e.g. '*Checksum*') to run one family. `-- goodput [seconds]` prints
 // the loss-recovery goodput table instead (a fixed-time simulation, not a BenchmarkDotNet run); `-- links
 // [seconds]` (root) compares our devmem receive over TAP, AF_PACKET and the memory link with Linux to Linux;
-// `-- memlink [seconds] [mtu] [queue frames]` runs one engine-to-engine flow over the memory link next to a copy's rate;
+// `-- memlink [seconds] [mtu] [queue frames] [gso]` runs one engine-to-engine flow over the memory link next to a copy's rate
+// (with `gso`, the link carries GSO frames whole, as a veth does);
 // `-- device-memory [seconds]` prices one NIC write and one read in each kind of device memory here;
 // `-- cuda-copy-paths [seconds]` prices the ways of copying a received buffer into GPU memory.
 if (args.Length > 0 && args[0] == "goodput")
@@ -29,7 +30,8 @@ if (args.Length > 0 && args[0] == "memlink")
     double seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
     int mtu = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1500;
     int queue = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 4096;
-    return await MemoryLinkFlow.RunAsync(mtu, TimeSpan.FromSeconds(seconds), queue);
+    bool gso = args.Length > 4 && args[4] == "gso";
+    return await MemoryLinkFlow.RunAsync(mtu, TimeSpan.FromSeconds(seconds), queue, gso);
 }
 
 if (args.Length > 0 && args[0] == "device-memory")

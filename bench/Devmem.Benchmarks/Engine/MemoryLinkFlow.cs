@@ -18,10 +18,11 @@ internal static class MemoryLinkFlow
     public static long TailDrops { get; private set; }
 
     /// <summary>Gbit/s delivered to the receiving application over <paramref name="duration"/>, after a warm-up.</summary>
-    public static async Task<double> MeasureAsync(int mtu, TimeSpan duration, CancellationToken cancellationToken, int queueLength = 4096)
+    public static async Task<double> MeasureAsync(int mtu, TimeSpan duration, CancellationToken cancellationToken, int queueLength = 4096, bool linkGso = false)
     {
         var tcp = TcpConnectionOptions.Default with { Mss = mtu - 40, ReceiveBufferSize = 4 << 20, SendBufferSize = 4 << 20 };
-        using var engines = new EnginePairOverMemoryLink(new MemoryLinkOptions { Mtu = mtu, QueueLength = queueLength }, tcp);
+        var link = new MemoryLinkOptions { Mtu = mtu, QueueLength = queueLength, SegmentationOffload = linkGso };
+        using var engines = new EnginePairOverMemoryLink(link, tcp);
         (EngineTcpSocket sender, EngineTcpSocket receiver) = await engines.ConnectAsync(cancellationToken);
         using (sender)
         using (receiver)
@@ -59,12 +60,12 @@ internal static class MemoryLinkFlow
     }
 
     /// <summary>Prints the flow's rate at <paramref name="mtu"/> next to the copy rate of 64 MiB buffers.</summary>
-    public static async Task<int> RunAsync(int mtu, TimeSpan duration, int queueLength)
+    public static async Task<int> RunAsync(int mtu, TimeSpan duration, int queueLength, bool linkGso)
     {
         double copy = MemoryCopyGbitPerSecond(duration);
-        double flow = await MeasureAsync(mtu, duration, CancellationToken.None, queueLength);
+        double flow = await MeasureAsync(mtu, duration, CancellationToken.None, queueLength, linkGso);
         double copyAfter = MemoryCopyGbitPerSecond(duration);
-        Console.WriteLine($"memory link, MTU {mtu}, {queueLength}-frame queues: engine to engine {flow:F2} Gbit/s; Buffer.MemoryCopy of 64 MiB {copy:F1} / {copyAfter:F1} Gbit/s (before / after)");
+        Console.WriteLine($"memory link, MTU {mtu}, {queueLength}-frame queues{(linkGso ? ", GSO frames carried whole" : "")}: engine to engine {flow:F2} Gbit/s; Buffer.MemoryCopy of 64 MiB {copy:F1} / {copyAfter:F1} Gbit/s (before / after)");
         Console.WriteLine($"engine rate as a fraction of the copy rate: {flow / ((copy + copyAfter) / 2):F3} (target 0.3); frames tail-dropped by the link: {TailDrops}");
         return 0;
     }

@@ -18,15 +18,35 @@ public sealed partial class IpInterface
         where TWriter : IIpPayloadWriter, allows ref struct
     {
         ArgumentNullException.ThrowIfNull(sink);
-        return request.Destination.Version switch
-        {
-            IpVersion.V4 => SendIpv4(request, payload, sink, now),
-            IpVersion.V6 => SendIpv6(request, payload, sink, now),
-            _ => throw new ArgumentException("The destination address has no family (it is default).", nameof(request)),
-        };
+        return SendPacket(request, payload, sink, now, default);
     }
 
-    private IpSendResult SendIpv4<TWriter>(in IpSendRequest request, TWriter payload, IFrameSink sink, long now)
+    /// <summary>
+    /// Sends one TCP GSO segment whole (<see cref="IFrameSink.ReserveGso"/>): one frame with the headers once and
+    /// up to 64 KiB of payload, and the virtio-net header that says it segments into
+    /// <paramref name="segmentSize"/>-byte payloads after a <paramref name="transportHeaderLength"/>-byte TCP header.
+    /// <see cref="IpSendResult.Declined"/> when the sink has no room for it or the next hop is unresolved; the
+    /// caller then sends the segments one by one.
+    /// </summary>
+    internal IpSendResult SendGso<TWriter>(in IpSendRequest request, TWriter payload, int segmentSize, int transportHeaderLength, IFrameSink sink, long now)
+        where TWriter : IIpPayloadWriter, allows ref struct
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segmentSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(segmentSize, ushort.MaxValue);
+        return SendPacket(request, payload, sink, now, new GsoSegmentation((ushort)segmentSize, transportHeaderLength));
+    }
+
+    private IpSendResult SendPacket<TWriter>(in IpSendRequest request, TWriter payload, IFrameSink sink, long now, in GsoSegmentation gso)
+        where TWriter : IIpPayloadWriter, allows ref struct =>
+        request.Destination.Version switch
+        {
+            IpVersion.V4 => SendIpv4(request, payload, sink, now, gso),
+            IpVersion.V6 => SendIpv6(request, payload, sink, now, gso),
+            _ => throw new ArgumentException("The destination address has no family (it is default).", nameof(request)),
+        };
+
+    private IpSendResult SendIpv4<TWriter>(in IpSendRequest request, TWriter payload, IFrameSink sink, long now, in GsoSegmentation gso)
         where TWriter : IIpPayloadWriter, allows ref struct
     {
         if (!_hasIpv4 || !(request.Source.IsUnspecified || request.Source == (IpAddress)_ipv4.Address))
@@ -35,9 +55,9 @@ public sealed partial class IpInterface
         }
         var source = _ipv4.Address;
         var destination = request.Destination.Ipv4;
-        if (!FitsMtu(Ipv4View.MinHeaderLength + payload.Length, sink))
+        if (!Fits(Ipv4View.MinHeaderLength + payload.Length, Ipv4View.MinHeaderLength, sink, gso))
         {
-            return Dropped(IpDropReason.PacketTooBig);
+            return gso.IsNone ? Dropped(IpDropReason.PacketTooBig) : IpSendResult.Declined;
         }
         var lookup = NeighborLookup.Resolved;
         int entry = -1;
@@ -59,15 +79,20 @@ public sealed partial class IpInterface
         {
             lookup = _arp!.Cache.Lookup(nextHop, now, sink, out mac, out entry);
         }
-        if (!TryGetFrameBuffer(lookup, sink, out var frame, out int buffer))
+        if (!TryGetFrameBuffer(lookup, sink, EthernetView.HeaderLength + Ipv4View.MinHeaderLength + payload.Length, gso, out var frame, out int buffer))
         {
-            return IpSendResult.Dropped;
+            return gso.IsNone ? IpSendResult.Dropped : IpSendResult.Declined;
         }
 
         new EthernetRepr { Destination = mac, Source = _mac, EtherType = EtherType.Ipv4 }.Emit(frame);
         var header = frame.Slice(EthernetView.HeaderLength);
         byte ttl = request.HopLimit != 0 ? request.HopLimit : _options.DefaultHopLimit;
         int length = payload.Length;
+        ushort identification = _nextIdentification;
+
+        // A GSO frame stands for gso_segs datagrams; segmented, each takes the next Identification (as Linux's
+        // tcp_gso_segment numbers them), so the ones after it must start past them.
+        _nextIdentification += (ushort)(gso.IsNone ? 1 : gso.Segments(length));
         new Ipv4Repr
         {
             Source = source,
@@ -77,7 +102,7 @@ public sealed partial class IpInterface
             Ttl = ttl,
             Dscp = request.Dscp,
             Ecn = request.Ecn,
-            Identification = _nextIdentification++,
+            Identification = identification,
             DontFragment = true,
         }.Emit(header);
         const int payloadOffset = EthernetView.HeaderLength + Ipv4View.MinHeaderLength;
@@ -88,7 +113,7 @@ public sealed partial class IpInterface
 
         if (buffer < 0)
         {
-            return Committed(sink, payloadOffset + length);
+            return Committed(sink, payloadOffset + length, gso, ipv6: false, payloadOffset);
         }
         _pending.SetFrameLength(buffer, payloadOffset + length);
         _arp!.Cache.Enqueue(entry, buffer);
@@ -96,7 +121,7 @@ public sealed partial class IpInterface
         return IpSendResult.Queued;
     }
 
-    private IpSendResult SendIpv6<TWriter>(in IpSendRequest request, TWriter payload, IFrameSink sink, long now)
+    private IpSendResult SendIpv6<TWriter>(in IpSendRequest request, TWriter payload, IFrameSink sink, long now, in GsoSegmentation gso)
         where TWriter : IIpPayloadWriter, allows ref struct
     {
         var destination = request.Destination.Ipv6;
@@ -113,9 +138,9 @@ public sealed partial class IpInterface
         {
             return Dropped(IpDropReason.NoSourceAddress);
         }
-        if (!FitsMtu(Ipv6View.HeaderLength + payload.Length, sink))
+        if (!Fits(Ipv6View.HeaderLength + payload.Length, Ipv6View.HeaderLength, sink, gso))
         {
-            return Dropped(IpDropReason.PacketTooBig);
+            return gso.IsNone ? Dropped(IpDropReason.PacketTooBig) : IpSendResult.Declined;
         }
         var lookup = NeighborLookup.Resolved;
         int entry = -1;
@@ -132,9 +157,9 @@ public sealed partial class IpInterface
         {
             lookup = _ndp.Cache.Lookup(nextHop, now, sink, out mac, out entry);
         }
-        if (!TryGetFrameBuffer(lookup, sink, out var frame, out int buffer))
+        if (!TryGetFrameBuffer(lookup, sink, EthernetView.HeaderLength + Ipv6View.HeaderLength + payload.Length, gso, out var frame, out int buffer))
         {
-            return IpSendResult.Dropped;
+            return gso.IsNone ? IpSendResult.Dropped : IpSendResult.Declined;
         }
 
         new EthernetRepr { Destination = mac, Source = _mac, EtherType = EtherType.Ipv6 }.Emit(frame);
@@ -158,7 +183,7 @@ public sealed partial class IpInterface
 
         if (buffer < 0)
         {
-            return Committed(sink, payloadOffset + length);
+            return Committed(sink, payloadOffset + length, gso, ipv6: true, payloadOffset);
         }
         _pending.SetFrameLength(buffer, payloadOffset + length);
         _ndp.Cache.Enqueue(entry, buffer);
@@ -166,15 +191,26 @@ public sealed partial class IpInterface
         return IpSendResult.Queued;
     }
 
-    private bool FitsMtu(int packetLength, IFrameSink sink) =>
-        packetLength <= _options.Mtu && EthernetView.HeaderLength + packetLength <= sink.MaxFrameLength;
+    // A packet fits the MTU; a GSO frame fits what the IP length field can say (the IPv4 total length, the IPv6
+    // payload length) and the sink's large buffers: its segments' sizes are the upper layer's to keep in the MTU.
+    private bool Fits(int packetLength, int ipHeaderLength, IFrameSink sink, in GsoSegmentation gso) => gso.IsNone
+        ? packetLength <= _options.Mtu && EthernetView.HeaderLength + packetLength <= sink.MaxFrameLength
+        : packetLength - (ipHeaderLength == Ipv6View.HeaderLength ? ipHeaderLength : 0) <= ushort.MaxValue
+            && EthernetView.HeaderLength + packetLength <= sink.MaxGsoFrameLength;
 
     // Where the frame is built: room in the sink when the next hop is known (buffer -1), else a pool
-    // buffer to queue on the neighbour entry until it resolves.
-    private bool TryGetFrameBuffer(NeighborLookup lookup, IFrameSink sink, out Span<byte> frame, out int buffer)
+    // buffer to queue on the neighbour entry until it resolves. A GSO frame is built only in the sink: it waits
+    // for no neighbour (its segments do, if it is declined), and a missing large buffer is no drop.
+    private bool TryGetFrameBuffer(NeighborLookup lookup, IFrameSink sink, int frameLength, scoped in GsoSegmentation gso, out Span<byte> frame, out int buffer)
     {
         buffer = -1;
         frame = default;
+        if (!gso.IsNone)
+        {
+            frame = lookup == NeighborLookup.Resolved ? sink.ReserveGso(frameLength) : default;
+            return !frame.IsEmpty;
+        }
+
         switch (lookup)
         {
             case NeighborLookup.Resolved:
@@ -198,9 +234,17 @@ public sealed partial class IpInterface
         }
     }
 
-    private IpSendResult Committed(IFrameSink sink, int frameLength)
+    private IpSendResult Committed(IFrameSink sink, int frameLength, in GsoSegmentation gso, bool ipv6, int transportOffset)
     {
-        sink.Commit(frameLength);
+        if (gso.IsNone)
+        {
+            sink.Commit(frameLength);
+        }
+        else
+        {
+            sink.Commit(frameLength, gso.Header(ipv6, transportOffset));
+        }
+
         Counters.PacketsSent++;
         return IpSendResult.Sent;
     }

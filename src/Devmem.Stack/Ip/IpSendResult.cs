@@ -11,4 +11,10 @@ public enum IpSendResult
 
     /// <summary>Dropped; <see cref="IpInterface.Counters"/> says why.</summary>
     Dropped,
+
+    /// <summary>
+    /// A GSO frame the interface cannot send whole now (the sink has no large buffer free, the next hop is not
+    /// resolved): nothing was sent or counted, and the caller sends the segments one by one.
+    /// </summary>
+    Declined,
 }

@@ -14,7 +14,9 @@ namespace Devmem.Stack.Link;
 /// kernel vouched for them. Links without offloads commit frames without one.
 /// <para>Each slot is its own buffer so that a <see cref="FrameRing"/> can move frames by handing buffers over
 /// instead of copying them (<see cref="ExchangeFrame"/>, <see cref="AddFrame"/>): every buffer of a batch is
-/// exactly <see cref="MaxFrameLength"/> long, so buffers only ever move between batches and rings of one size.</para>
+/// <see cref="MaxFrameLength"/> long, so buffers only ever move between batches and rings of one size. The
+/// exception is a GSO frame's large buffer, lent by a <see cref="GsoBufferPool"/> for as long as the frame is in
+/// flight: <see cref="Clear"/> gives it back.</para>
 /// </remarks>
 public sealed class FrameBatch : IFrameSink
 {
@@ -22,15 +24,27 @@ public sealed class FrameBatch : IFrameSink
     private readonly int[] _lengths;
     private readonly VirtioNetHeader[] _offloads;
     private readonly bool[] _hasOffload;
+    private readonly GsoBufferPool? _gsoBuffers;
     private int _count;
 
     /// <param name="capacity">Frames the batch holds.</param>
     /// <param name="maxFrameLength">Bytes per slot: the longest frame.</param>
+    /// <param name="gsoBuffers">
+    /// Where the batch borrows large buffers for GSO frames (<see cref="ReserveGso"/>) and returns those it
+    /// received (<see cref="Clear"/>); null for a batch of frame-sized slots only.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
-    public FrameBatch(int capacity, int maxFrameLength)
+    /// <exception cref="ArgumentException">The pool's frame-sized buffers are not this batch's slot length.</exception>
+    public FrameBatch(int capacity, int maxFrameLength, GsoBufferPool? gsoBuffers = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxFrameLength);
+        if (gsoBuffers is not null && gsoBuffers.SmallLength != maxFrameLength)
+        {
+            throw new ArgumentException(
+                $"The pool's {gsoBuffers.SmallLength}-byte buffers cannot stand in for this batch's {maxFrameLength}-byte slots.", nameof(gsoBuffers));
+        }
+
         _slots = new FrameSlot[capacity];
         for (int i = 0; i < capacity; i++)
         {
@@ -41,6 +55,7 @@ public sealed class FrameBatch : IFrameSink
         _offloads = new VirtioNetHeader[capacity];
         _hasOffload = new bool[capacity];
         MaxFrameLength = maxFrameLength;
+        _gsoBuffers = gsoBuffers;
     }
 
     /// <summary>Frames the batch holds.</summary>
@@ -71,6 +86,31 @@ public sealed class FrameBatch : IFrameSink
     /// <inheritdoc/>
     public Span<byte> Reserve() => IsFull ? Span<byte>.Empty : _slots[_count].Buffer;
 
+    /// <inheritdoc/>
+    public int MaxGsoFrameLength => _gsoBuffers?.LargeLength ?? 0;
+
+    /// <inheritdoc/>
+    public Span<byte> ReserveGso(int length)
+    {
+        if (IsFull || length > MaxGsoFrameLength)
+        {
+            return Span<byte>.Empty;
+        }
+
+        ref FrameSlot slot = ref _slots[_count];
+        if (slot.Buffer!.Length < length)
+        {
+            if (!_gsoBuffers!.TryExchangeForLarge(slot.Buffer, out byte[]? large))
+            {
+                return Span<byte>.Empty;
+            }
+
+            slot.Buffer = large;
+        }
+
+        return slot.Buffer;
+    }
+
     /// <summary>The virtio-net header frame <paramref name="index"/> arrived with; false when it carries none.</summary>
     /// <exception cref="ArgumentOutOfRangeException">No such frame.</exception>
     public bool TryGetOffload(int index, out VirtioNetHeader offload)
@@ -96,7 +136,7 @@ public sealed class FrameBatch : IFrameSink
             throw new InvalidOperationException("The batch is full: Reserve returned no room, so there is nothing to commit.");
         }
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxFrameLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _slots[_count].Buffer!.Length);
         _offloads[_count] = offload;
         _hasOffload[_count] = hasOffload;
         _lengths[_count++] = length;
@@ -120,13 +160,29 @@ public sealed class FrameBatch : IFrameSink
         return true;
     }
 
-    /// <summary>Empties the batch (the slots are kept).</summary>
-    public void Clear() => _count = 0;
+    /// <summary>Empties the batch (the slots are kept); large buffers go back to the pool they came from.</summary>
+    public void Clear()
+    {
+        _count = 0;
+        if (_gsoBuffers is null)
+        {
+            return;
+        }
+
+        // Frames read from a ring, and a reservation that was never committed, may have left large buffers here.
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i].Buffer!.Length != MaxFrameLength)
+            {
+                _slots[i].Buffer = _gsoBuffers.ExchangeForSmall(_slots[i].Buffer!);
+            }
+        }
+    }
 
     /// <summary>
-    /// Hands frame <paramref name="index"/>'s buffer over to a ring and takes <paramref name="empty"/> (a buffer of
-    /// <see cref="MaxFrameLength"/> bytes) in its place: the frame leaves the batch without a copy, and the slot
-    /// no longer holds it.
+    /// Hands frame <paramref name="index"/>'s buffer (a large one for a GSO frame) over to a ring and takes
+    /// <paramref name="empty"/> (a buffer of <see cref="MaxFrameLength"/> bytes) in its place: the frame leaves the
+    /// batch without a copy, and the slot no longer holds it.
     /// </summary>
     internal byte[] ExchangeFrame(int index, byte[] empty)
     {
@@ -137,15 +193,17 @@ public sealed class FrameBatch : IFrameSink
     }
 
     /// <summary>
-    /// Adds the frame a ring holds in <paramref name="frame"/> (a buffer of <see cref="MaxFrameLength"/> bytes)
-    /// as the next frame, without a copy; returns the buffer the slot had, now the ring's. The batch must not be full.
+    /// Adds the frame a ring holds in <paramref name="frame"/> (a buffer of <see cref="MaxFrameLength"/> bytes, or
+    /// a large one for a GSO frame) as the next frame, with its virtio-net header if it has one, without a copy;
+    /// returns the buffer the slot had, now the ring's. The batch must not be full.
     /// </summary>
-    internal byte[] AddFrame(byte[] frame, int length)
+    internal byte[] AddFrame(byte[] frame, int length, bool hasOffload, in VirtioNetHeader offload)
     {
-        Debug.Assert(!IsFull && frame.Length == MaxFrameLength && (uint)length <= (uint)MaxFrameLength);
+        Debug.Assert(!IsFull && frame.Length >= MaxFrameLength && (uint)length <= (uint)frame.Length);
         byte[] empty = _slots[_count].Buffer!;
         _slots[_count].Buffer = frame;
-        _hasOffload[_count] = false;
+        _offloads[_count] = offload;
+        _hasOffload[_count] = hasOffload;
         _lengths[_count++] = length;
         return empty;
     }

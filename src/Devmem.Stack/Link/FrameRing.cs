@@ -1,3 +1,4 @@
+using Devmem.Stack.Wire;
 using Devmem.Threading;
 
 namespace Devmem.Stack.Link;
@@ -15,7 +16,9 @@ namespace Devmem.Stack.Link;
 /// place, <see cref="Read"/> gives the reader the buffer and takes the reader's empty one back. So a frame an
 /// engine built is the frame the peer engine's NIC reads, as a NIC DMAs from the buffer the driver posted.
 /// Spare buffers are kept on a stack, so the most recently read (warm in cache) is written next. Frames of
-/// other sizes (a single span, a batch of another size) are copied.
+/// other sizes (a single span, a batch of another size) are copied. A frame keeps the virtio-net header it was
+/// committed with, and a GSO frame in a large buffer (<see cref="GsoBufferPool"/>) moves like any other: only a
+/// batch of this ring's slot length can hand one over.
 /// </remarks>
 public sealed class FrameRing : IFrameWriter
 {
@@ -23,6 +26,8 @@ public sealed class FrameRing : IFrameWriter
     // The queued frames, oldest at _head, and their lengths; the buffers not queued wait on _spare.
     private readonly FrameSlot[] _frames;
     private readonly int[] _lengths;
+    private readonly VirtioNetHeader[] _offloads;
+    private readonly bool[] _hasOffload;
     private readonly FrameSlot[] _spare;
     private int _spareCount;
     private readonly SingleWaiterEvent _waiter;
@@ -43,6 +48,8 @@ public sealed class FrameRing : IFrameWriter
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxFrameLength);
         _frames = new FrameSlot[capacity];
         _lengths = new int[capacity];
+        _offloads = new VirtioNetHeader[capacity];
+        _hasOffload = new bool[capacity];
         _spare = new FrameSlot[capacity];
         for (int i = 0; i < capacity; i++)
         {
@@ -122,7 +129,8 @@ public sealed class FrameRing : IFrameWriter
                 else
                 {
                     int length = frames[i].Length;
-                    EnqueueBufferLocked(frames.ExchangeFrame(i, _spare[--_spareCount].Buffer!), length);
+                    bool hasOffload = frames.TryGetOffload(i, out VirtioNetHeader offload);
+                    EnqueueBufferLocked(frames.ExchangeFrame(i, _spare[--_spareCount].Buffer!), length, hasOffload, offload);
                 }
             }
             callback = SignalLocked();
@@ -154,17 +162,17 @@ public sealed class FrameRing : IFrameWriter
                 _frames[_head].Buffer = null;
                 if (exchange)
                 {
-                    _spare[_spareCount++].Buffer = frames.AddFrame(frame, _lengths[_head]);
+                    _spare[_spareCount++].Buffer = frames.AddFrame(frame, _lengths[_head], _hasOffload[_head], _offloads[_head]);
+                    moved++;
                 }
                 else
                 {
-                    frames.TryAdd(frame.AsSpan(0, _lengths[_head]));
+                    moved += CopyInto(frames, frame.AsSpan(0, _lengths[_head]), _hasOffload[_head], _offloads[_head]) ? 1 : 0;
                     _spare[_spareCount++].Buffer = frame;
                 }
 
                 _head = _head + 1 == Capacity ? 0 : _head + 1;
                 _count--;
-                moved++;
             }
             _dequeued += moved;
             return moved;
@@ -240,11 +248,34 @@ public sealed class FrameRing : IFrameWriter
         }
         byte[] buffer = _spare[--_spareCount].Buffer!;
         frame.CopyTo(buffer);
-        EnqueueBufferLocked(buffer, frame.Length);
+        EnqueueBufferLocked(buffer, frame.Length, hasOffload: false, default);
+    }
+
+    // A batch of another slot length gets a copy; a GSO frame it has no room for is dropped as oversize.
+    private bool CopyInto(FrameBatch frames, ReadOnlySpan<byte> frame, bool hasOffload, in VirtioNetHeader offload)
+    {
+        Span<byte> slot = frame.Length <= frames.MaxFrameLength ? frames.Reserve() : frames.ReserveGso(frame.Length);
+        if (slot.IsEmpty)
+        {
+            _oversizeDrops++;
+            return false;
+        }
+
+        frame.CopyTo(slot);
+        if (hasOffload)
+        {
+            frames.Commit(frame.Length, offload);
+        }
+        else
+        {
+            frames.Commit(frame.Length);
+        }
+
+        return true;
     }
 
     // Queues a buffer holding a frame; the caller checked that there is room.
-    private void EnqueueBufferLocked(byte[] buffer, int length)
+    private void EnqueueBufferLocked(byte[] buffer, int length, bool hasOffload, in VirtioNetHeader offload)
     {
         int tail = _head + _count;
         if (tail >= Capacity)
@@ -254,6 +285,8 @@ public sealed class FrameRing : IFrameWriter
 
         _frames[tail].Buffer = buffer;
         _lengths[tail] = length;
+        _offloads[tail] = offload;
+        _hasOffload[tail] = hasOffload;
         _count++;
         _enqueued++;
     }

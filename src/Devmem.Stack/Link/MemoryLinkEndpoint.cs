@@ -1,15 +1,18 @@
 namespace Devmem.Stack.Link;
 
 /// <summary>One end of a <see cref="MemoryLink"/>: it receives from its own queue and transmits into the peer's.</summary>
-public sealed class MemoryLinkEndpoint : IReadyCallbackLink
+public sealed class MemoryLinkEndpoint : IReadyCallbackLink, IGsoLink
 {
     private readonly IFrameWriter _transmit;
 
-    internal MemoryLinkEndpoint(FrameRing receiveQueue, IFrameWriter transmit, FaultInjector? transmitFaults)
+    internal MemoryLinkEndpoint(
+        FrameRing receiveQueue, IFrameWriter transmit, FaultInjector? transmitFaults, GsoBufferPool? transmitGso, GsoBufferPool? receiveGso)
     {
         ReceiveQueue = receiveQueue;
         _transmit = transmit;
         TransmitFaults = transmitFaults;
+        TransmitGsoBuffers = transmitGso;
+        ReceiveGsoBuffers = receiveGso;
     }
 
     /// <inheritdoc/>
@@ -20,6 +23,12 @@ public sealed class MemoryLinkEndpoint : IReadyCallbackLink
 
     /// <summary>The faults on what this end transmits, if any.</summary>
     public FaultInjector? TransmitFaults { get; }
+
+    /// <inheritdoc/>
+    public GsoBufferPool? TransmitGsoBuffers { get; }
+
+    /// <inheritdoc/>
+    public GsoBufferPool? ReceiveGsoBuffers { get; }
 
     /// <inheritdoc/>
     public void Transmit(FrameBatch frames) => _transmit.Write(frames);

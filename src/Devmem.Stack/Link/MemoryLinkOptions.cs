@@ -12,6 +12,16 @@ public sealed record MemoryLinkOptions
     /// <summary>Frames each direction's receive queue holds before it tail-drops.</summary>
     public int QueueLength { get; init; } = 256;
 
+    /// <summary>
+    /// Whether the link carries GSO frames whole (<see cref="IGsoLink"/>), as a veth does: an engine then sends
+    /// one frame of up to 64 KiB per GSO segment instead of one per MSS. A direction with faults carries wire-sized
+    /// frames whatever this says, so that loss, corruption and reordering hit what a wire would carry.
+    /// </summary>
+    public bool SegmentationOffload { get; init; }
+
+    /// <summary>Large buffers each direction lends for GSO frames in flight, allocated as first needed (64 KiB each).</summary>
+    public int GsoBuffers { get; init; } = 256;
+
     /// <summary>Faults on frames from A to B; none when null.</summary>
     public FaultInjectorOptions? AToBFaults { get; init; }
 

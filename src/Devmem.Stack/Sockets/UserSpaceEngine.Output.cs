@@ -134,13 +134,26 @@ public sealed partial class UserSpaceEngine
                 EnsureTransmitRoom(1);
                 _ip.Send(request, new TcpSegmentWriter(header, tcp, 0, length), _tx, _now);
             }
-            else
+            else if (!TrySendWhole(request, tcp, header, length, gsoSize))
             {
                 SendSegmented(request, tcp, header, length, gsoSize);
             }
         }
 
         _demux.OnDispatched(tcp, _now);
+    }
+
+    // A link that carries GSO frames (IGsoLink) takes the segment as one frame; declined when it has no large
+    // buffer free (or the neighbour needs resolving), and then the segment goes out in pieces.
+    private bool TrySendWhole(in IpSendRequest request, TcpConnection tcp, in TcpHeader header, int length, int gsoSize)
+    {
+        if (_tx.MaxGsoFrameLength == 0)
+        {
+            return false;
+        }
+
+        EnsureTransmitRoom(1);
+        return _ip.SendGso(request, new TcpSegmentWriter(header, tcp, 0, length), gsoSize, header.HeaderLength, _tx, _now) != IpSendResult.Declined;
     }
 
     // Software GSO: each piece of gsoSize payload bytes is a segment of its own (TcpHeader.GsoPiece), its checksum

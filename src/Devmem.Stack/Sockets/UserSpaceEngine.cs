@@ -58,14 +58,19 @@ public sealed partial class UserSpaceEngine : IDisposable, IAsyncDisposable
         _gsoMaxPayload = options.SegmentationOffload ? GsoMaxPayload : 0;
         _clock = new EngineClock(options.TimeProvider ?? TimeProvider.System);
         _nic = new EmulatedNic(options.Nic, options.SkbPool);
-        _rx = new FrameBatch(options.BatchSize, _link.MaxFrameLength);
+        var gsoLink = _link as IGsoLink;
+        _rx = new FrameBatch(options.BatchSize, _link.MaxFrameLength, gsoLink?.ReceiveGsoBuffers);
         _scatterInput = new ScatterInput(this);
 
-        // Received frames may be 64 KiB GSO frames on a TAP or packet link; what we send never exceeds the MTU.
+        // Received frames may be 64 KiB GSO frames on a TAP, packet or memory link; what we send never exceeds the MTU
+        // unless the link carries GSO frames.
         // Transmit slots are as long as the link's frames when that costs no more than a VLAN tag's room (a
         // memory link's), so that the link can take their buffers instead of copying (FrameRing).
+        // A link that carries GSO frames whole lends the large buffers they are built in.
         int linkRoom = _link.MaxFrameLength - _ip.MaxFrameLength;
-        _tx = new FrameBatch(options.BatchSize, linkRoom <= EthernetView.TaggedHeaderLength - EthernetView.HeaderLength ? _link.MaxFrameLength : _ip.MaxFrameLength);
+        bool exchange = linkRoom <= EthernetView.TaggedHeaderLength - EthernetView.HeaderLength;
+        GsoBufferPool? transmitGso = exchange && options.SegmentationOffload ? gsoLink?.TransmitGsoBuffers : null;
+        _tx = new FrameBatch(options.BatchSize, exchange ? _link.MaxFrameLength : _ip.MaxFrameLength, transmitGso);
         _ip.SetUpperLayer(IpProtocol.Tcp, new TcpInput(this));
         _onFramesWaiting = OnFramesWaiting;
         _thread = new Thread(Run) { IsBackground = true, Name = $"devmem engine {_ip.MacAddress}" };

@@ -77,4 +77,32 @@ public class MemoryLinkTests
         await wait;
         Assert.Equal(1, link.B.Receive(new FrameBatch(1, link.B.MaxFrameLength)));
     }
+
+    [Fact]
+    public void Segmentation_offload_lends_large_buffers_only_to_directions_without_faults()
+    {
+        using (var plain = new MemoryLink())
+        {
+            Assert.Null(plain.A.TransmitGsoBuffers);
+            Assert.Null(plain.B.ReceiveGsoBuffers);
+        }
+
+        using var link = new MemoryLink(new MemoryLinkOptions
+        {
+            SegmentationOffload = true,
+            GsoBuffers = 8,
+            BToAFaults = new FaultInjectorOptions { LossRate = 0.01 },
+        });
+
+        // A to B carries GSO frames: A borrows from the pool B's receive batch returns to.
+        GsoBufferPool toB = Assert.IsType<GsoBufferPool>(link.A.TransmitGsoBuffers);
+        Assert.Same(toB, link.B.ReceiveGsoBuffers);
+        Assert.Equal(8, toB.Capacity);
+        Assert.Equal(link.A.MaxFrameLength, toB.SmallLength);
+        Assert.Equal(GsoFrame.MaxLength, toB.LargeLength);
+
+        // B to A has faults, which must see wire-sized frames: B segments.
+        Assert.Null(link.B.TransmitGsoBuffers);
+        Assert.Null(link.A.ReceiveGsoBuffers);
+    }
 }

@@ -55,6 +55,9 @@ internal sealed class EnginePair : IDisposable
 
     public UserSpaceEngine A { get; }
 
+    /// <summary>The memory link between the engines.</summary>
+    public MemoryLink Link => _link;
+
     public UserSpaceEngine B { get; }
 
     public HostDmaBuf DmaBuf { get; }

@@ -59,6 +59,27 @@ public sealed class EngineTransferTests(ITestOutputHelper output)
         pair.DisposeAndAssertNoLeaks();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LinkCarryingGsoFrames_DeliversByteExact_InAFractionOfTheFrames(bool ipv6)
+    {
+        using var pair = new EnginePair(ipv6, new MemoryLinkOptions { QueueLength = 1024, SegmentationOffload = true });
+        const int steered = 16 * MiB;
+        TimeSpan elapsed = await TransferAsync(pair, steered, unsteeredBytes: MiB, TimeSpan.FromSeconds(120));
+        NicQueueStats stats = DevmemQueueStats(pair);
+        output.WriteLine($"{(ipv6 ? "IPv6" : "IPv4")}, 16 MiB devmem in GSO frames: {16 / elapsed.TotalSeconds:F1} MiB/s, {stats.Packets} frames on the devmem queue");
+
+        // Slow start sends small segments at first; after that a frame carries up to 44 MSS.
+        int mss = ipv6 ? 1440 : 1460;
+        Assert.True(stats.Packets < steered / mss / 4, $"{stats.Packets} frames for {steered / mss} segments");
+
+        // Every large buffer came back once the last frame was read.
+        Assert.Equal(0, pair.Link.A.TransmitGsoBuffers!.Lent);
+        Assert.Equal(0, pair.Link.B.TransmitGsoBuffers!.Lent);
+        pair.DisposeAndAssertNoLeaks();
+    }
+
     // The receiving NIC aggregated the steered flow's segments: fewer packets reached TCP than crossed the wire.
     private static void AssertAggregated(EnginePair pair, ITestOutputHelper output)
     {
