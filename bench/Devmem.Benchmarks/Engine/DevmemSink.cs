@@ -14,10 +14,23 @@ internal sealed class DevmemSink
     private readonly DevmemFragment[] _fragments = new DevmemFragment[DevmemUapi.MaxDontneedFrags];
     private readonly DmabufToken[] _tokens = new DmabufToken[DevmemUapi.MaxDontneedTokens];
 
+    private readonly ManualResetEventSlim _reached = new(false);
+    private long _bytes;
+    private long _waitingFor = long.MaxValue;
+
     /// <summary>Bytes received so far (any thread may read it).</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    private long _bytes;
+    /// <summary>Blocks (without spinning for long: the flow needs the cores) until <paramref name="bytes"/> have arrived.</summary>
+    public void WaitUntil(long bytes)
+    {
+        _reached.Reset();
+        Volatile.Write(ref _waitingFor, bytes);
+        if (Bytes < bytes)
+        {
+            _reached.Wait();
+        }
+    }
 
     /// <summary>Receives until end of stream or cancellation; returns the byte count.</summary>
     public async Task<long> RunAsync(EngineTcpSocket socket, CancellationToken cancellationToken)
@@ -31,7 +44,7 @@ internal sealed class DevmemSink
             }
 
             ReturnTokens(socket, result.FragmentCount);
-            Interlocked.Add(ref _bytes, result.Bytes);
+            Count(result.Bytes);
         }
     }
 
@@ -50,7 +63,15 @@ internal sealed class DevmemSink
             }
 
             ReturnTokens(socket, result.FragmentCount);
-            Interlocked.Add(ref _bytes, result.Bytes);
+            Count(result.Bytes);
+        }
+    }
+
+    private void Count(int bytes)
+    {
+        if (Interlocked.Add(ref _bytes, bytes) >= Volatile.Read(ref _waitingFor))
+        {
+            _reached.Set();
         }
     }
 
