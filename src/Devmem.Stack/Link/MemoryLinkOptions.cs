@@ -13,11 +13,14 @@ public sealed record MemoryLinkOptions
     public int QueueLength { get; init; } = 256;
 
     /// <summary>
-    /// Whether the link carries GSO frames whole (<see cref="IGsoLink"/>), as a veth does: an engine then sends
-    /// one frame of up to 64 KiB per GSO segment instead of one per MSS. A direction with faults carries wire-sized
-    /// frames whatever this says, so that loss, corruption and reordering hit what a wire would carry.
+    /// Whether the link carries GSO frames whole (<see cref="IGsoLink"/>), as a veth does (on, the default): an
+    /// engine then sends one frame of up to 64 KiB per GSO segment instead of one per MSS, and the receiving NIC
+    /// takes it as the large segment its GRO would have built. Off, every frame is wire-sized, as between two
+    /// NICs on a cable: each one is parsed, steered, written and aggregated on its own. A direction with faults
+    /// carries wire-sized frames whatever this says, so that loss, corruption and reordering hit what a wire
+    /// would carry.
     /// </summary>
-    public bool SegmentationOffload { get; init; }
+    public bool SegmentationOffload { get; init; } = true;
 
     /// <summary>Large buffers each direction lends for GSO frames in flight, allocated as first needed (64 KiB each).</summary>
     public int GsoBuffers { get; init; } = 256;

@@ -16,7 +16,7 @@ public sealed class EngineGsoReceiveTests(ITestOutputHelper output)
     public async Task GsoFramesWithPartialChecksums_AreAcceptedThroughNicIpAndTcp(bool ipv6)
     {
         GsoCoalescingLink? gso = null;
-        using var pair = new EnginePair(ipv6, linkOfB: link => gso = new GsoCoalescingLink(link));
+        using var pair = new EnginePair(ipv6, EnginePair.WireFrames, linkOfB: link => gso = new GsoCoalescingLink(link));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(60));
         byte[] data = NcdevmemPattern.Create(8 << 20);

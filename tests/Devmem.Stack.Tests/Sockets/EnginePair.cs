@@ -53,6 +53,12 @@ internal sealed class EnginePair : IDisposable
         }
     }
 
+    /// <summary>
+    /// A link of wire-sized frames, as between two NICs on a cable: for tests of what the receiving NIC does
+    /// frame by frame (GRO, header split per packet), which a link carrying GSO frames whole would skip.
+    /// </summary>
+    public static MemoryLinkOptions WireFrames => new() { QueueLength = 1024, SegmentationOffload = false };
+
     public UserSpaceEngine A { get; }
 
     /// <summary>The memory link between the engines.</summary>
