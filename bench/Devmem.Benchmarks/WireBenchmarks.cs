@@ -6,7 +6,8 @@ namespace Devmem.Benchmarks;
 
 /// <summary>
 /// Internet checksum throughput against <c>Buffer.MemoryCopy</c> of the same bytes (cache-hot),
-/// the ratio the brief asks for: checksum time should be at most twice the copy time.
+/// the ratio the brief asks for: checksum time should be at most twice the copy time; and the copy that sums as
+/// it goes, which the send path and the NIC's write use.
 /// </summary>
 [MemoryDiagnoser]
 public unsafe class WireChecksumBenchmarks : IDisposable
@@ -43,6 +44,9 @@ public unsafe class WireChecksumBenchmarks : IDisposable
 
     [Benchmark]
     public uint Checksum() => InternetChecksum.Accumulate(new ReadOnlySpan<byte>(_source, Size));
+
+    [Benchmark(Description = "copy and checksum in one pass")]
+    public uint CopyAndChecksum() => InternetChecksum.CopyAndAccumulate(new ReadOnlySpan<byte>(_source, Size), new Span<byte>(_destination, Size));
 }
 
 /// <summary>TCP header (with the timestamps option) parse and emit, and the virtio-net header.</summary>

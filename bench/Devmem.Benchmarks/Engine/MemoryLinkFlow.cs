@@ -8,7 +8,7 @@ namespace Devmem.Benchmarks.Engine;
 
 /// <summary>
 /// One flow engine to engine over the memory link for a fixed time, devmem receive with every token
-/// returned: the `links` harness's memory-link row, and `-- memlink [seconds] [mtu]`, which prints it next to
+/// returned: the `links` harness's memory-link rows, and `-- memlink [seconds] [mtu] [queue] [gso|wire]`, which prints it next to
 /// <c>Buffer.MemoryCopy</c>'s rate measured in the same run (a quick reading of the EngineThroughput ratio,
 /// and a steady load to profile).
 /// </summary>
@@ -24,7 +24,7 @@ internal static class MemoryLinkFlow
     public static double CpuMicrosecondsPerMiB { get; private set; }
 
     /// <summary>Gbit/s delivered to the receiving application over <paramref name="duration"/>, after a warm-up.</summary>
-    public static async Task<double> MeasureAsync(int mtu, TimeSpan duration, CancellationToken cancellationToken, int queueLength = 4096, bool linkGso = false)
+    public static async Task<double> MeasureAsync(int mtu, TimeSpan duration, CancellationToken cancellationToken, int queueLength = 4096, bool linkGso = true)
     {
         var tcp = TcpConnectionOptions.Default with { Mss = mtu - 40, ReceiveBufferSize = 4 << 20, SendBufferSize = 4 << 20 };
         var link = new MemoryLinkOptions { Mtu = mtu, QueueLength = queueLength, SegmentationOffload = linkGso };
@@ -74,7 +74,7 @@ internal static class MemoryLinkFlow
         double copy = MemoryCopyGbitPerSecond(duration);
         double flow = await MeasureAsync(mtu, duration, CancellationToken.None, queueLength, linkGso);
         double copyAfter = MemoryCopyGbitPerSecond(duration);
-        Console.WriteLine($"memory link, MTU {mtu}, {queueLength}-frame queues{(linkGso ? ", GSO frames carried whole" : "")}: engine to engine {flow:F2} Gbit/s; Buffer.MemoryCopy of 64 MiB {copy:F1} / {copyAfter:F1} Gbit/s (before / after)");
+        Console.WriteLine($"memory link, MTU {mtu}, {queueLength}-frame queues, {(linkGso ? "GSO frames carried whole" : "wire-sized frames")}: engine to engine {flow:F2} Gbit/s; Buffer.MemoryCopy of 64 MiB {copy:F1} / {copyAfter:F1} Gbit/s (before / after)");
         Console.WriteLine($"engine rate as a fraction of the copy rate: {flow / ((copy + copyAfter) / 2):F3} (target 0.3); frames tail-dropped by the link: {TailDrops}");
         Console.WriteLine($"CPU time, all threads: {CpuMicrosecondsPerMiB:F0} µs per MiB delivered");
         return 0;

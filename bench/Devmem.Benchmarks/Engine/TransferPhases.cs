@@ -7,7 +7,7 @@ using Devmem.Stack.Tcp;
 namespace Devmem.Benchmarks.Engine;
 
 /// <summary>
-/// Where the time of one <see cref="EngineThroughputBenchmarks"/> operation goes: `-- transfers [count] [mtu] [gso]`
+/// Where the time of one <see cref="EngineThroughputBenchmarks"/> operation goes: `-- transfers [count] [mtu] [gso|wire]`
 /// runs that operation (connect, 64 MiB devmem, close) back to back and prints each phase, so that set-up and
 /// teardown can be told apart from the data's own rate.
 /// </summary>
@@ -20,7 +20,7 @@ internal static class TransferPhases
         var tcp = TcpConnectionOptions.Default with { Mss = mtu - 40, ReceiveBufferSize = 4 << 20, SendBufferSize = 4 << 20 };
         using var engines = new EnginePairOverMemoryLink(new MemoryLinkOptions { Mtu = mtu, QueueLength = 4096, SegmentationOffload = linkGso }, tcp);
         var data = new byte[256 * 1024];
-        Console.WriteLine($"MTU {mtu}{(linkGso ? ", GSO frames" : "")}: connect / first byte / data / last byte to closed, ms; Gbit/s of the data phase");
+        Console.WriteLine($"MTU {mtu}, {(linkGso ? "GSO" : "wire-sized")} frames: connect / first byte / data / last byte to closed, ms; Gbit/s of the data phase");
         for (int i = 0; i < count; i++)
         {
             var clock = Stopwatch.StartNew();
