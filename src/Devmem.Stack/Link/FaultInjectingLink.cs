@@ -10,9 +10,11 @@ namespace Devmem.Stack.Link;
 /// </summary>
 /// <remarks>
 /// <para>A frame passes the injector as bytes, so the virtio-net header it arrived with is not carried. A frame
-/// whose header asks for something (a GSO frame, or a partial checksum the NIC would have to trust) cannot be
-/// faulted without it; such frames are dropped and counted in <see cref="OffloadFramesDropped"/>. Use it on a
-/// link without offloads (a TAP with <c>Offloads = false</c>), where every frame is complete.</para>
+/// whose header asks for something (a GSO frame from a TAP with offloads or from a memory link that carries
+/// them, or a partial checksum the NIC would have to trust) is first turned into the wire frames it stands for
+/// (<see cref="SoftwareSegmentation"/>, counted in <see cref="OffloadFramesSegmented"/>), so that faults hit
+/// what a wire would carry; one that is not a TCP segment it can cut is dropped and counted in
+/// <see cref="OffloadFramesDropped"/>.</para>
 /// <para>A test tool, not a data path: waiting allocates (it waits on the inner link and on frames the injector
 /// releases later, whichever comes first), unlike the links it wraps.</para>
 /// </remarks>
@@ -25,6 +27,8 @@ public sealed class FaultInjectingLink : ILink, IDisposable
     private readonly FrameBatch? _pulled;
     private Task? _innerWait;
     private Task? _queueWait;
+    private readonly byte[]? _segment;
+    private long _offloadFramesSegmented;
     private long _offloadFramesDropped;
 
     /// <param name="inner">The link that moves the frames.</param>
@@ -52,8 +56,10 @@ public sealed class FaultInjectingLink : ILink, IDisposable
             ReceiveQueue = new FrameRing(queueLength, MaxFrameLength);
             _receiveFaults = new FaultInjector(ReceiveQueue, receive, timeProvider);
 
-            // Slots as long as the inner link's frames: ILink.Receive refuses shorter ones.
-            _pulled = new FrameBatch(64, inner.MaxFrameLength);
+            // Slots as long as the inner link's frames: ILink.Receive refuses shorter ones. A memory link whose peer
+            // sends GSO frames lends their buffers; the batch gives them back when it is cleared.
+            _pulled = new FrameBatch(64, inner.MaxFrameLength, (inner as IGsoLink)?.ReceiveGsoBuffers);
+            _segment = new byte[MaxFrameLength];
         }
 
         if (transmit is not null)
@@ -77,7 +83,13 @@ public sealed class FaultInjectingLink : ILink, IDisposable
     /// <summary>Where received frames wait after the injector, with its tail-drop counters; null without receive faults.</summary>
     public FrameRing? ReceiveQueue { get; }
 
-    /// <summary>Received frames dropped because their virtio-net header asked for an offload the injector cannot carry.</summary>
+    /// <summary>Received frames whose offload (GSO, a partial checksum) was done in software before the injector.</summary>
+    public long OffloadFramesSegmented => Volatile.Read(ref _offloadFramesSegmented);
+
+    /// <summary>
+    /// Received frames dropped because their virtio-net header asked for an offload on something that is not a
+    /// TCP segment over IP, or a segment longer than the injector's frames.
+    /// </summary>
     public long OffloadFramesDropped => Volatile.Read(ref _offloadFramesDropped);
 
     /// <inheritdoc/>
@@ -107,7 +119,8 @@ public sealed class FaultInjectingLink : ILink, IDisposable
         {
             if (_pulled.TryGetOffload(i, out VirtioNetHeader offload) && (offload.IsGso || (offload.Flags & VirtioNetFlags.NeedsChecksum) != 0))
             {
-                Interlocked.Increment(ref _offloadFramesDropped);
+                bool segmented = SoftwareSegmentation.TryWrite(_pulled[i], offload, _segment, _receiveFaults, out _);
+                Interlocked.Increment(ref segmented ? ref _offloadFramesSegmented : ref _offloadFramesDropped);
                 continue;
             }
 

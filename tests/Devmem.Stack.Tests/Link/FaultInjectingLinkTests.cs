@@ -59,7 +59,7 @@ public class FaultInjectingLinkTests
     }
 
     [Fact]
-    public void A_frame_whose_offload_header_asks_for_a_checksum_is_dropped_and_counted_and_a_plain_one_passes()
+    public void A_frame_whose_offload_header_asks_for_a_checksum_but_is_no_tcp_segment_is_dropped_and_counted_and_a_plain_one_passes()
     {
         var inner = new OffloadingLink();
         using var faulty = new FaultInjectingLink(inner, new FaultInjectorOptions(), transmit: null, maxFrameLength: 1518);
@@ -68,6 +68,7 @@ public class FaultInjectingLinkTests
         Assert.Equal(1, faulty.Receive(batch));
         Assert.Equal([2], Numbers(batch));
         Assert.Equal(1, faulty.OffloadFramesDropped);
+        Assert.Equal(0, faulty.OffloadFramesSegmented);
         Assert.False(batch.TryGetOffload(0, out _));
     }
 

@@ -81,6 +81,24 @@ public sealed class EngineTransferTests(ITestOutputHelper output)
         pair.DisposeAndAssertNoLeaks();
     }
 
+    [Fact]
+    public async Task FaultsOnTheReceiversSide_SeeTheGsoFramesAsWireFrames()
+    {
+        // The link carries GSO frames (no faults on it); B's faults sit behind it, so they get the segments.
+        FaultInjectingLink? faulty = null;
+        var faults = new FaultInjectorOptions { Seed = 11, LossRate = 0.02, ReorderRate = 0.05, CorruptRate = 0.001 };
+        using var pair = new EnginePair(ipv6: false, new MemoryLinkOptions { QueueLength = 1024 }, EnginePair.MemoryLinkTimers,
+            linkOfB: link => faulty = new FaultInjectingLink(link, faults, transmit: null, maxFrameLength: link.MaxFrameLength, queueLength: 1024, ownsInner: false));
+        await TransferAsync(pair, steeredBytes: 4 * MiB, unsteeredBytes: MiB / 4, TimeSpan.FromSeconds(300), wireDuplicates: true);
+        output.WriteLine($"GSO frames cut in software: {faulty!.OffloadFramesSegmented}; frames lost: {faulty.ReceiveFaults!.Lost}");
+        Assert.True(faulty.OffloadFramesSegmented > 0);
+        Assert.Equal(0, faulty.OffloadFramesDropped);
+        Assert.True(faulty.ReceiveFaults.Lost > 0);
+        Assert.Equal(0, pair.Link.A.TransmitGsoBuffers!.Lent);
+        pair.DisposeAndAssertNoLeaks();
+        faulty.Dispose();
+    }
+
     // The receiving NIC aggregated the steered flow's segments: fewer packets reached TCP than crossed the wire.
     private static void AssertAggregated(EnginePair pair, ITestOutputHelper output)
     {
