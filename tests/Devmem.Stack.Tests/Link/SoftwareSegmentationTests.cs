@@ -1,3 +1,4 @@
+using CsCheck;
 using Devmem.Stack.Ip;
 using Devmem.Stack.Link;
 using Devmem.Stack.Tests.Ip;
@@ -72,6 +73,43 @@ public sealed class SoftwareSegmentationTests
         }
 
         sink.Clear();
+    }
+
+    // Any length, segment size and flags, either family: segmenting the whole frame is sending the pieces.
+    [Fact]
+    public void Segmenting_is_sending_the_pieces_for_any_length_size_and_flags()
+    {
+        Gen.Select(Gen.Bool, Gen.Int[1, 20_000], Gen.Int[200, 1428], Gen.Int[0, 7]).Sample((ipv6, dataLength, segmentSize, flagBits) =>
+        {
+            TcpFlags flags = TcpFlags.Ack
+                | ((flagBits & 1) != 0 ? TcpFlags.Cwr : 0)
+                | ((flagBits & 2) != 0 ? TcpFlags.Psh : 0)
+                | ((flagBits & 4) != 0 ? TcpFlags.Fin : 0);
+            TcpHeader header = Data with { Flags = flags };
+            IpAddress destination = ipv6 ? GoldenFrames.Ip6B : GoldenFrames.Ip4B;
+            byte[] data = Pattern(dataLength);
+            var request = new IpSendRequest { Destination = destination, Protocol = IpProtocol.Tcp };
+
+            IpInterface whole = Resolved(destination);
+            var sink = new FrameBatch(2, FrameLength, new GsoBufferPool(1, FrameLength, GsoFrame.MaxLength));
+            Assert.Equal(IpSendResult.Sent, whole.SendGso(request, new TcpSegmentPayload(header, data), segmentSize, header.HeaderLength, sink, 0));
+            sink.TryGetOffload(0, out VirtioNetHeader offload);
+            var output = new RecordingWriter(FrameLength);
+            Assert.True(SoftwareSegmentation.TryWrite(sink[0], offload, new byte[FrameLength], output, out _));
+
+            IpInterface pieces = Resolved(destination);
+            int index = 0;
+            for (int offset = 0; offset < dataLength; offset += segmentSize, index++)
+            {
+                int length = Math.Min(segmentSize, dataLength - offset);
+                var one = Hosts.Sink();
+                pieces.Send(request, new TcpSegmentPayload(header.GsoPiece(offset, length, dataLength), data.AsSpan(offset, length)), one, 0);
+                Assert.Equal(one.Take()[0], output.Frames[index]);
+            }
+
+            Assert.Equal(index, output.Frames.Count);
+            sink.Clear();
+        }, iter: 200);
     }
 
     [Fact]
