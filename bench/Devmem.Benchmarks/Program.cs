@@ -11,6 +11,7 @@ using Devmem.Benchmarks.Links;
 // `-- memlink [seconds] [mtu] [queue frames] [gso|wire]` runs one engine-to-engine flow over the memory link next to a copy's
 // rate (the link carries GSO frames whole, as a veth does, its default; `wire`: one frame per MSS, as a cable between NICs);
 // `-- transfers [count] [mtu] [gso|wire]` times the phases of EngineThroughput's operation (connect, data, close);
+// `-- pingpong [count] [gso|wire]` times one-byte round trips between two engines (request-response latency);
 // `-- device-memory [seconds]` prices one NIC write and one read in each kind of device memory here;
 // `-- cuda-copy-paths [seconds]` prices the ways of copying a received buffer into GPU memory.
 if (args.Length > 0 && args[0] == "goodput")
@@ -40,6 +41,12 @@ if (args.Length > 0 && args[0] == "transfers")
     int count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40;
     int mtu = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1500;
     return await TransferPhases.RunAsync(count, mtu, args.Length <= 3 || args[3] != "wire");
+}
+
+if (args.Length > 0 && args[0] == "pingpong")
+{
+    int count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
+    return await PingPong.RunAsync(count, args.Length <= 2 || args[2] != "wire");
 }
 
 if (args.Length > 0 && args[0] == "device-memory")
