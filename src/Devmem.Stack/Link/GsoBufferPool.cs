@@ -47,6 +47,9 @@ public sealed class GsoBufferPool
     /// <summary>Bytes in a large buffer: the longest GSO frame.</summary>
     public int LargeLength { get; }
 
+    /// <summary>Large buffers allocated so far (they are kept: the count only grows, up to <see cref="Capacity"/>).</summary>
+    public int Allocated => Volatile.Read(ref _allocated);
+
     /// <summary>Large buffers lent now (in a batch or a ring).</summary>
     public int Lent
     {
