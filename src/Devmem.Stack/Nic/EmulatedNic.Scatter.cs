@@ -174,6 +174,7 @@ public sealed partial class EmulatedNic
             return false;
         }
 
+        CountGsoSegments(skb, vnet);
         queue.Stats.CountDeliveredAtSource(length);
         packet = new NicRxPacket(queue.Id, headers, parsed.L3Offset, parsed.L4Offset, skb, isHeaderSplit: true, checksumVerified: true,
             frame: headers, detachedLength: length - parsed.PayloadOffset);

@@ -111,6 +111,7 @@ public sealed partial class EmulatedNic : IDisposable
         }
 
         bool verified = parsed.IsTcp && (vouched || verify);
+        CountGsoSegments(payload, vnet);
         queue.Stats.CountDelivered(frame.Length, split, verified);
         packet = new NicRxPacket(queue.Id, frame[..parsed.PayloadOffset], parsed.L3Offset, parsed.L4Offset, payload, split, verified, frame);
         return true;
@@ -276,6 +277,16 @@ public sealed partial class EmulatedNic : IDisposable
     // for the data and the NIC does not check it.
     private static bool Vouched(in VirtioNetHeader? vnet) =>
         vnet is { } header && (header.Flags & (VirtioNetFlags.DataValid | VirtioNetFlags.NeedsChecksum)) != 0;
+
+    // A GSO frame's payload is gso_segs wire segments (virtio_net_hdr_to_skb leaves gso_segs to be counted from
+    // gso_size, as this does).
+    private static void CountGsoSegments(SkBuff? payload, scoped in VirtioNetHeader? vnet)
+    {
+        if (payload is not null && vnet is { IsGso: true, GsoSize: > 0 } header)
+        {
+            payload.GsoSegments = (payload.Length + header.GsoSize - 1) / header.GsoSize;
+        }
+    }
 
     private NicRxQueue NewQueue(int id) => new(id, _options.PagesPerQueue, RingBuffersFor(_options.RxBufferLength), _options.Name);
 

@@ -55,6 +55,9 @@ internal sealed class GroAggregator
     private int _payloadLength;
     private int _segmentSize;
     private int _segments;
+
+    // The wire segments the held packets stand for (a GSO frame counts all of its own).
+    private int _wireSegments;
     private uint _nextSequence;
     private bool _complete;
 
@@ -89,6 +92,7 @@ internal sealed class GroAggregator
         _payloadLength = packet.Payload!.Length;
         _segmentSize = _payloadLength;
         _segments = 1;
+        _wireSegments = WireSegments(packet.Payload!);
         _nextSequence = Sequence(headers, packet.L4Offset) + (uint)_payloadLength;
         _complete = false;
         return true;
@@ -121,6 +125,7 @@ internal sealed class GroAggregator
             return false;
         }
 
+        _wireSegments += WireSegments(packet.Payload);
         Append(packet.Payload);
         _payloadLength += length;
         _segments++;
@@ -174,6 +179,7 @@ internal sealed class GroAggregator
         packet = new NicRxPacket(_queueId, headers, EthernetLength, _l4Offset, _head, isHeaderSplit: true, checksumVerified: true,
             headers, _payloadLength);
         segments = _segments;
+        _head.GsoSegments = _wireSegments > 1 ? _wireSegments : 0;
         _head = null;
         _complete = false;
         return true;
@@ -262,4 +268,6 @@ internal sealed class GroAggregator
     private static uint Sequence(ReadOnlySpan<byte> headers, int l4) => BinaryPrimitives.ReadUInt32BigEndian(headers[(l4 + 4)..]);
 
     private static ushort FlagWord(ReadOnlySpan<byte> headers, int l4) => BinaryPrimitives.ReadUInt16BigEndian(headers[(l4 + 12)..]);
+
+    private static int WireSegments(SkBuff payload) => Math.Max(1, payload.GsoSegments);
 }

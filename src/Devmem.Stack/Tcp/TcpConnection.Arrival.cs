@@ -19,7 +19,8 @@ public sealed partial class TcpConnection
     /// </summary>
     public void Process(in TcpHeader segment, SkBuff? payload, long now)
     {
-        Counters.SegmentsReceived++;
+        // A GRO aggregate or a GSO frame counts the wire segments it stands for, as tcp_v4_rcv adds gso_segs to InSegs.
+        Counters.SegmentsReceived += Math.Max(1, payload?.GsoSegments ?? 0);
         if (payload is not null)
         {
             // The first data octet follows the SYN's sequence number when SYN is set (RFC 9293 §3.4).

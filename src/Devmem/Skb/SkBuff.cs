@@ -54,6 +54,12 @@ public sealed class SkBuff
     /// <summary>Sequence number just past the last data byte (TCP_SKB_CB(skb)->end_seq), FIN not counted.</summary>
     public uint EndSeq => unchecked(Seq + (uint)Length);
 
+    /// <summary>
+    /// <c>skb_shinfo(skb)->gso_segs</c>: the wire segments the data arrived in, when the NIC aggregated them or the
+    /// link delivered one GSO frame; 0 for data that arrived as it is. TCP counts them, as Linux's InSegs does.
+    /// </summary>
+    public int GsoSegments { get; set; }
+
     /// <summary><c>skb_headlen</c>: data bytes in the linear (host) part.</summary>
     public int HeadLength { get; private set; }
 
@@ -329,6 +335,7 @@ public sealed class SkBuff
         HeadLength = 0;
         _linearStart = 0;
         Seq = 0;
+        GsoSegments = 0;
         IsUnreadable = false;
         Next = null;
         Pool.Return(this);

@@ -34,6 +34,9 @@ public sealed class GroTests
             // 17 frags fill the first skb; the other 13 segments' frags hang on its frag_list.
             Assert.Equal(17, aggregate.FragCount);
             Assert.True(aggregate.HasFragList);
+
+            // TCP counts the 30 wire segments, as Linux's InSegs adds gso_segs.
+            Assert.Equal(30, aggregate.GsoSegments);
             NicQueueStats stats = nic.GetQueueStats(aggregate.QueueId);
             Assert.Equal(1, stats.GroPackets);
             Assert.Equal(30, stats.GroWirePackets);
@@ -310,8 +313,11 @@ public sealed class GroTests
             Payload = packet.Payload is { } skb ? NicAssert.Contents(skb) : [];
             FragCount = packet.Payload?.FragCount ?? 0;
             HasFragList = packet.Payload?.FragList is not null;
+            GsoSegments = packet.Payload?.GsoSegments ?? 0;
             packet.Payload?.Free();
         }
+
+        public int GsoSegments { get; }
 
         public int QueueId { get; }
 

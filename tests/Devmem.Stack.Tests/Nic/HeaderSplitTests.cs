@@ -141,6 +141,29 @@ public sealed class HeaderSplitTests
         scope.AssertNoLeaks();
     }
 
+    [Theory]
+    [InlineData(9000, 1448, 7)]
+    [InlineData(8688, 1448, 6)]
+    [InlineData(9000, 0, 0)]
+    public void A_gso_frame_payload_counts_its_wire_segments(int payloadLength, int gsoSize, int segments)
+    {
+        using var scope = MemoryLeakScope.Begin();
+        using (var nic = new EmulatedNic(new NicOptions { RxQueues = 1 }))
+        {
+            var vnet = new VirtioNetHeader
+            {
+                Flags = VirtioNetFlags.DataValid,
+                GsoType = gsoSize > 0 ? VirtioNetGsoType.TcpV4 : VirtioNetGsoType.None,
+                GsoSize = (ushort)gsoSize,
+            };
+            Assert.True(nic.ReceiveFrame(NicFrames.Tcp4(NicFrames.Payload(payloadLength)), vnet, out NicRxPacket packet));
+            Assert.Equal(segments, packet.Payload!.GsoSegments);
+            packet.Payload.Free();
+        }
+
+        scope.AssertNoLeaks();
+    }
+
     [Fact]
     public void Pool_exhaustion_is_counted_as_rx_alloc_fail()
     {

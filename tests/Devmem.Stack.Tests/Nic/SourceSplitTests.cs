@@ -212,7 +212,14 @@ public sealed class SourceSplitTests
             // NEEDS_CSUM: a local sender left the checksum to offload, so the field is no final checksum.
             Assert.True(ScatterRead.Receive(device.Nic, frame, new VirtioNetHeader { Flags = VirtioNetFlags.NeedsChecksum }, out NicRxPacket vouched));
             Assert.Equal(3000, vouched.DetachedLength);
+            Assert.Equal(0, vouched.Payload!.GsoSegments);
             vouched.Payload!.Free();
+
+            // A GSO frame split at the source counts the wire segments it stands for.
+            var gso = new VirtioNetHeader { Flags = VirtioNetFlags.NeedsChecksum, GsoType = VirtioNetGsoType.TcpV4, GsoSize = 1000 };
+            Assert.True(ScatterRead.Receive(device.Nic, frame, gso, out NicRxPacket segmented));
+            Assert.Equal(3, segmented.Payload!.GsoSegments);
+            segmented.Payload.Free();
         }
 
         scope.AssertNoLeaks();
