@@ -42,6 +42,10 @@ internal static class KernelSender
     /// receiver got, not bytes the sender queued.
     /// </summary>
     public static Task<double> SendForAsync(Socket socket, TimeSpan duration, Func<long> receivedBytes) =>
+        SendForAsync(buffer => socket.Send(buffer), () => socket.Shutdown(SocketShutdown.Send), duration, receivedBytes);
+
+    /// <summary>The same timing around any sender (our engine's blocking send, for the row where it sends).</summary>
+    public static Task<double> SendForAsync(Action<byte[]> send, Action shutdown, TimeSpan duration, Func<long> receivedBytes) =>
         Task.Factory.StartNew(
             () =>
             {
@@ -50,19 +54,19 @@ internal static class KernelSender
                 var warmUp = Stopwatch.StartNew();
                 while (warmUp.Elapsed < WarmUp)
                 {
-                    socket.Send(buffer);
+                    send(buffer);
                 }
 
                 long start = receivedBytes();
                 var clock = Stopwatch.StartNew();
                 while (clock.Elapsed < duration)
                 {
-                    socket.Send(buffer);
+                    send(buffer);
                 }
 
                 long received = receivedBytes() - start;
                 double seconds = clock.Elapsed.TotalSeconds;
-                socket.Shutdown(SocketShutdown.Send);
+                shutdown();
                 return received * 8 / seconds / 1e9;
             },
             CancellationToken.None,

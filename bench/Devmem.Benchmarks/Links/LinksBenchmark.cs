@@ -2,11 +2,13 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Devmem.Benchmarks.Engine;
+using Devmem.Stack.Ip;
 using Devmem.Stack.Link;
 using Devmem.Stack.Link.Packet;
 using Devmem.Stack.Link.Tap;
 using Devmem.Stack.Sockets;
 using Devmem.Stack.Tcp;
+using Devmem.Stack.Wire;
 
 namespace Devmem.Benchmarks.Links;
 
@@ -28,7 +30,7 @@ internal static class LinksBenchmark
             return 2;
         }
 
-        using var deadline = new CancellationTokenSource(perRow * 5 + TimeSpan.FromSeconds(60));
+        using var deadline = new CancellationTokenSource(perRow * 6 + TimeSpan.FromSeconds(60));
         CancellationToken cancellationToken = deadline.Token;
         double? iperf = IperfOverVeth(perRow);
         double kernel = await KernelOverVethAsync(perRow, cancellationToken);
@@ -36,6 +38,7 @@ internal static class LinksBenchmark
         double afPacket = await EngineOverAfPacketAsync(perRow, cancellationToken);
         double memory = await MemoryLinkFlow.MeasureAsync(1500, perRow, cancellationToken, linkGso: false);
         double memoryGso = await MemoryLinkFlow.MeasureAsync(1500, perRow, cancellationToken);
+        double engineSender = await EngineSenderOverTapAsync(perRow, cancellationToken);
 
         Console.WriteLine($"one flow, {perRow.TotalSeconds:F0} s per row, Gbit/s delivered to the receiving application; ratios against (a) kernel sender");
         Console.WriteLine($"{"row",-64} Gbit/s   ratio");
@@ -45,6 +48,7 @@ internal static class LinksBenchmark
         Row("(c) kernel sender -> engine devmem, AF_PACKET on veth", afPacket, kernel, null);
         Row("(d) engine -> engine devmem, memory link, MTU 1500, wire frames", memory, kernel, null);
         Row("(e) the same, GSO frames carried whole as on a veth", memoryGso, kernel, null);
+        Row("(f) engine sender -> kernel receiver, TAP", engineSender, kernel, null);
         return 0;
     }
 
@@ -111,6 +115,31 @@ internal static class LinksBenchmark
         AfPacketLink link = veth.Right.Handle.Run(() => AfPacketLink.Open(VethPair.RightEnd));
         using LinkReceiverEngine engine = Own(link);
         return await engine.MeasureAsync(veth.Left, duration, cancellationToken);
+    }
+
+    // The other direction over a TAP: our engine sends (MTU-sized frames, checksums complete) to a kernel receiver.
+    private static async Task<double> EngineSenderOverTapAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        using BenchNamespace ns = BenchNamespace.Create();
+        using TapLink tap = ns.Handle.Run(() => TapLink.Open(new TapLinkOptions { Name = "dmbtap1" }));
+        ns.Ip("addr", "add", $"{LinkReceiverEngine.KernelAddress}/24", "dev", tap.Name);
+        ns.Ip("link", "set", tap.Name, "up");
+        var endPoint = new IPEndPoint(LinkReceiverEngine.KernelAddress, LinkReceiverEngine.Port);
+        using var receiver = new KernelReceiver(ns, endPoint);
+        using var engine = new UserSpaceEngine(new UserSpaceEngineOptions
+        {
+            Link = tap,
+            Tcp = TcpConnectionOptions.Default with { SendBufferSize = 4 << 20 },
+            Interface = new IpInterfaceOptions
+            {
+                MacAddress = new MacAddress(0x02_00_00_00_78_02),
+                Ipv4 = new Ipv4InterfaceAddress(Ipv4Address.FromIPAddress(LinkReceiverEngine.EngineAddress), 24),
+            },
+        });
+        using EngineTcpSocket sender = await engine.ConnectAsync(endPoint, cancellationToken);
+        double gbitPerSecond = await KernelSender.SendForAsync(buffer => sender.Send(buffer, cancellationToken), sender.ShutdownSend, duration, () => receiver.Bytes);
+        await receiver.Receiving.WaitAsync(cancellationToken);
+        return gbitPerSecond;
     }
 
     // The engine owns the link once made; until then a failure must close the link here.

@@ -8,13 +8,21 @@ namespace Devmem.Stack.Link;
 /// </summary>
 /// <remarks>
 /// The batches that exchange frames with the link borrow and return the large buffers through the pools
-/// named here (<see cref="FrameBatch(int, int, GsoBufferPool?)"/>).
+/// named here (<see cref="FrameBatch(int, int, GsoBufferPool?)"/>). A TAP carries them too: the kernel takes a
+/// GSO frame from its writer as one skb, as it takes one from a guest's virtio-net driver.
 /// </remarks>
 public interface IGsoLink : ILink
 {
     /// <summary>
-    /// Where this end's transmit batch borrows buffers for GSO frames; null when what it transmits must be
-    /// wire-sized frames (segmentation offload is off, or a fault injector on the direction must see wire frames).
+    /// Whether what this end transmits may be GSO frames: false where it must be wire-sized frames (segmentation
+    /// offload is off, or a fault injector on the direction must see wire frames).
+    /// </summary>
+    bool TransmitsGso { get; }
+
+    /// <summary>
+    /// Where this end's transmit batch borrows buffers for GSO frames, for a link that takes the batch's buffers
+    /// instead of copying them (a memory link); null for a link that copies each frame out as it transmits (a
+    /// TAP), whose sender lends its batch large buffers itself.
     /// </summary>
     GsoBufferPool? TransmitGsoBuffers { get; }
 

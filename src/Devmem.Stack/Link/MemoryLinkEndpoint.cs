@@ -25,6 +25,9 @@ public sealed class MemoryLinkEndpoint : IReadyCallbackLink, IGsoLink
     public FaultInjector? TransmitFaults { get; }
 
     /// <inheritdoc/>
+    public bool TransmitsGso => TransmitGsoBuffers is not null;
+
+    /// <inheritdoc/>
     public GsoBufferPool? TransmitGsoBuffers { get; }
 
     /// <inheritdoc/>

@@ -66,11 +66,18 @@ public sealed partial class UserSpaceEngine : IDisposable, IAsyncDisposable
         // unless the link carries GSO frames.
         // Transmit slots are as long as the link's frames when that costs no more than a VLAN tag's room (a
         // memory link's), so that the link can take their buffers instead of copying (FrameRing).
-        // A link that carries GSO frames whole lends the large buffers they are built in.
+        // GSO frames whole need large buffers: a link that takes the batch's buffers lends its own; for one that
+        // copies frames out (a TAP) the engine keeps a pool, each large buffer back in it once the batch is sent.
         int linkRoom = _link.MaxFrameLength - _ip.MaxFrameLength;
         bool exchange = linkRoom <= EthernetView.TaggedHeaderLength - EthernetView.HeaderLength;
-        GsoBufferPool? transmitGso = exchange && options.SegmentationOffload ? gsoLink?.TransmitGsoBuffers : null;
-        _tx = new FrameBatch(options.BatchSize, exchange ? _link.MaxFrameLength : _ip.MaxFrameLength, transmitGso);
+        int slotLength = exchange ? _link.MaxFrameLength : _ip.MaxFrameLength;
+        GsoBufferPool? transmitGso = null;
+        if (options.SegmentationOffload && gsoLink is { TransmitsGso: true } && slotLength < GsoFrame.MaxLength)
+        {
+            transmitGso = exchange ? gsoLink.TransmitGsoBuffers : new GsoBufferPool(options.BatchSize, slotLength, GsoFrame.MaxLength);
+        }
+
+        _tx = new FrameBatch(options.BatchSize, slotLength, transmitGso);
         _ip.SetUpperLayer(IpProtocol.Tcp, new TcpInput(this));
         _onFramesWaiting = OnFramesWaiting;
         _thread = new Thread(Run) { IsBackground = true, Name = $"devmem engine {_ip.MacAddress}" };

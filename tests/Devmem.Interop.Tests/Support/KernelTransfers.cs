@@ -57,4 +57,53 @@ internal static class KernelTransfers
         await server.Closed.WaitAsync(cancellationToken);
         return elapsed;
     }
+
+    /// <summary>
+    /// The other direction: our engine connects to a kernel listener on <paramref name="port"/> and writes
+    /// <paramref name="data"/> in random-sized writes; the kernel reads it to the end and every byte is compared;
+    /// then the kernel closes and we see the end. Returns the time from the first write to the kernel's end of stream.
+    /// </summary>
+    public static async Task<TimeSpan> EngineClientToKernelAsync(
+        InteropNamespace ns, InteropEngine engine, bool ipv6, ushort port, ReadOnlyMemory<byte> data, int seed, CancellationToken cancellationToken)
+    {
+        IPAddress address = InteropEngine.KernelAddress(ipv6);
+        using Socket listener = ns.Run(() => new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp));
+        listener.Bind(new IPEndPoint(address, port));
+        listener.Listen(1);
+        Task<Socket> accepting = listener.AcceptAsync(cancellationToken).AsTask();
+        using EngineTcpSocket client = await engine.Engine.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
+        using Socket server = await accepting;
+
+        var clock = Stopwatch.StartNew();
+        Task<long> reading = Task.Run(async () =>
+        {
+            var buffer = new byte[256 * 1024];
+            long received = 0;
+            int read;
+            while ((read = await server.ReceiveAsync(buffer, SocketFlags.None, cancellationToken)) > 0)
+            {
+                Assert.True(buffer.AsSpan(0, read).SequenceEqual(data.Span.Slice((int)received, read)), $"the kernel read other bytes at offset {received}");
+                received += read;
+            }
+
+            return received;
+        }, cancellationToken);
+
+        var random = new Random(seed);
+        for (int sent = 0; sent < data.Length;)
+        {
+            int length = Math.Min(random.Next(1, 256 * 1024), data.Length - sent);
+            await client.SendAsync(data.Slice(sent, length), cancellationToken);
+            sent += length;
+        }
+
+        client.ShutdownSend();
+        Assert.Equal(data.Length, await reading);
+        TimeSpan elapsed = clock.Elapsed;
+
+        server.Shutdown(SocketShutdown.Send);
+        Assert.Equal(0, await DevmemStreamReader.ReadToEndAsync(client, engine.DmaBuf, DevmemDataKind.Readable, cancellationToken));
+        await client.Closed.WaitAsync(cancellationToken);
+        return elapsed;
+    }
 }

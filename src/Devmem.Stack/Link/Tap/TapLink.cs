@@ -15,14 +15,16 @@ namespace Devmem.Stack.Link.Tap;
 /// slot, or, for an engine's NIC, into the header buffer and page-pool chunks it posted: <see cref="IScatterLink"/>)
 /// until the non-blocking descriptor answers EAGAIN; each frame keeps its header
 /// (<see cref="FrameBatch.TryGetOffload"/>) so that the NIC trusts what the kernel vouched for. Transmit writes
-/// each frame with <c>writev(2)</c> behind a header that asks for nothing (GSO none, no checksum offload): the
-/// engine's frames are MTU-sized with checksums complete, which tun_get_user() accepts as they are.</para>
+/// each frame with <c>writev(2)</c>: a frame without offload metadata behind a header that asks for nothing (an
+/// MTU-sized frame with its checksums complete, which tun_get_user() accepts as it is); a GSO frame of the
+/// engine's (<see cref="IGsoLink"/>, with <see cref="Offloads"/> on) behind the header that makes the kernel
+/// take it as one skb of several segments, its TCP checksum left partial as virtio_net_hdr_to_skb() requires.</para>
 /// <para><see cref="WaitForFramesAsync"/> parks on a poll thread (<see cref="ReadableWaiter"/>): no spinning and
 /// no allocation per wait. Data-path errors are counted, never thrown.</para>
 /// <para>Open the link on a thread inside the network namespace the device should live in (see
 /// <c>NetworkNamespace.Run</c>); the descriptor may then be used from any thread.</para>
 /// </remarks>
-public sealed unsafe class TapLink : IScatterLink, IReadyCallbackLink, IDisposable
+public sealed unsafe class TapLink : IScatterLink, IReadyCallbackLink, IGsoLink, IDisposable
 {
     /// <summary>The virtio-net header size this link selects (virtio 1.x: with num_buffers).</summary>
     public const int VnetHeaderSize = VirtioNetHeader.SizeWithNumBuffers;
@@ -35,6 +37,7 @@ public sealed unsafe class TapLink : IScatterLink, IReadyCallbackLink, IDisposab
     private long _receiveErrors;
     private long _malformedHeaders;
     private long _framesTransmitted;
+    private long _gsoFramesTransmitted;
     private long _transmitDrops;
     private bool _disposed;
 
@@ -59,6 +62,15 @@ public sealed unsafe class TapLink : IScatterLink, IReadyCallbackLink, IDisposab
     /// <inheritdoc/>
     public int MaxFrameLength => GsoFrame.MaxLength;
 
+    /// <summary>With <see cref="Offloads"/> on, the engine may hand over GSO frames, which the kernel takes whole.</summary>
+    public bool TransmitsGso => Offloads;
+
+    // The TAP copies each frame into the kernel as it transmits, so its sender lends the large buffers itself, and
+    // what it receives arrives in buffers the engine's NIC posted.
+    GsoBufferPool? IGsoLink.TransmitGsoBuffers => null;
+
+    GsoBufferPool? IGsoLink.ReceiveGsoBuffers => null;
+
     /// <summary>
     /// Whether a wait saw the descriptor fail (POLLERR: the device was deleted under the link). The link then
     /// never wakes its receiver again; it neither spins nor throws.
@@ -82,6 +94,9 @@ public sealed unsafe class TapLink : IScatterLink, IReadyCallbackLink, IDisposab
 
     /// <summary>Frames written.</summary>
     public long FramesTransmitted => Volatile.Read(ref _framesTransmitted);
+
+    /// <summary>Of those, GSO frames: several wire segments each, segmented (or not) by the kernel.</summary>
+    public long GsoFramesTransmitted => Volatile.Read(ref _gsoFramesTransmitted);
 
     /// <summary>Frames the kernel refused (EIO while the device is down, EAGAIN under memory pressure).</summary>
     public long TransmitDrops => Volatile.Read(ref _transmitDrops);
@@ -121,10 +136,16 @@ public sealed unsafe class TapLink : IScatterLink, IReadyCallbackLink, IDisposab
         vectors[0].Length = VnetHeaderSize;
         for (int i = 0; i < frames.Count; i++)
         {
-            // A frame that arrived with offload metadata (a relay) keeps it; the engine's own ask for nothing.
+            // A frame that arrived with offload metadata (a relay) keeps it; the engine's GSO frames are made partial
+            // (below); its other frames ask for nothing.
             VirtioNetHeader offload = frames.TryGetOffload(i, out VirtioNetHeader carried) ? carried : default;
+            Span<byte> frame = frames.GetFrame(i);
+            if (offload.IsGso && (offload.Flags & VirtioNetFlags.NeedsChecksum) == 0)
+            {
+                offload = LeaveChecksumPartial(frame, offload);
+            }
+
             offload.Emit(headerSpan, VnetHeaderSize);
-            ReadOnlySpan<byte> frame = frames[i];
             fixed (byte* bytes = frame)
             {
                 vectors[1].Base = bytes;
@@ -135,8 +156,35 @@ public sealed unsafe class TapLink : IScatterLink, IReadyCallbackLink, IDisposab
                     continue;
                 }
             }
+
             _framesTransmitted++;
+            if (offload.IsGso)
+            {
+                _gsoFramesTransmitted++;
+            }
         }
+    }
+
+    // virtio_net_hdr_to_skb() takes a TCP GSO frame only as CHECKSUM_PARTIAL, with csum_offset at the TCP checksum:
+    // the field gets the pseudo-header's folded sum (the kernel completes it if it ever segments the frame), and a
+    // frame carrying CWR gets the ECN bit, so that segmentation keeps CWR on the first segment only.
+    private static VirtioNetHeader LeaveChecksumPartial(Span<byte> frame, in VirtioNetHeader offload)
+    {
+        int start = offload.ChecksumStart;
+        int l3 = new EthernetView(frame).Length;
+        Span<byte> ip = frame[l3..];
+        Span<byte> tcp = frame[start..];
+        uint pseudo = offload.GsoKind == VirtioNetGsoType.TcpV6
+            ? TcpChecksum.PseudoHeaderSumIPv6(ip[8..24], ip[24..40], tcp.Length)
+            : TcpChecksum.PseudoHeaderSumIPv4(ip[12..16], ip[16..20], tcp.Length);
+        TcpChecksum.FillPartial(tcp, pseudo);
+        bool cwr = (new TcpSegmentView(tcp).Flags & TcpFlags.Cwr) != 0;
+        return offload with
+        {
+            Flags = VirtioNetFlags.NeedsChecksum,
+            GsoType = cwr ? offload.GsoType | VirtioNetGsoType.Ecn : offload.GsoType,
+            ChecksumOffset = VirtioNetHeader.TcpChecksumOffset,
+        };
     }
 
     /// <inheritdoc/>
