@@ -186,7 +186,7 @@ public sealed class FrameBatch : IFrameSink
     /// </summary>
     internal byte[] ExchangeFrame(int index, byte[] empty)
     {
-        Debug.Assert((uint)index < (uint)_count && empty.Length == MaxFrameLength);
+        Debug.Assert((uint)index < (uint)_count && empty.Length >= MaxFrameLength);
         byte[] frame = _slots[index].Buffer!;
         _slots[index].Buffer = empty;
         return frame;
