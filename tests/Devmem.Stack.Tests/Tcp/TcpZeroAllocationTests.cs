@@ -31,15 +31,22 @@ public class TcpZeroAllocationTests
             pump.Run(4000);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 2000; i++)
+        // The fewest bytes of three passes: an allocation per segment shows in every one, a one-off of the
+        // runtime's on this thread in one at most.
+        long allocated = long.MaxValue;
+        for (int pass = 0; pass < 3; pass++)
         {
-            pump.Run(4000);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 2000; i++)
+            {
+                pump.Run(4000);
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
-        Assert.Equal(2 * 2000 * 4000L, pump.Received);
+        Assert.Equal(4 * 2000 * 4000L, pump.Received);
         Assert.Equal(0, client.Counters.TotalDropped + server.Counters.TotalDropped);
         bench.CloseAndAssertNoLeaks();
     }

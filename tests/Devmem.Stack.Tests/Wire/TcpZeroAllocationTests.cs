@@ -47,12 +47,19 @@ public sealed class TcpZeroAllocationTests
             sink += RunOnce(sack, output, vnet, pseudo) + RunOnce(syn, output, vnet, pseudo);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        // The fewest bytes of three passes: an allocation per loop shows in every one, a one-off of the runtime's
+        // on this thread in one at most.
+        long allocated = long.MaxValue;
+        for (int pass = 0; pass < 3; pass++)
         {
-            sink += RunOnce(sack, output, vnet, pseudo) + RunOnce(syn, output, vnet, pseudo);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10_000; i++)
+            {
+                sink += RunOnce(sack, output, vnet, pseudo) + RunOnce(syn, output, vnet, pseudo);
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
         Assert.NotEqual(0, sink);

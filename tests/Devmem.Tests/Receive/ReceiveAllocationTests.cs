@@ -61,16 +61,23 @@ public class ReceiveAllocationTests
 
         // Every cycle hands out all 64 frags: 32 through cmsgs, 32 as typed fragments.
         Assert.Equal(64, Cycle());
+        // The fewest bytes of three passes: an allocation per cycle shows in every one, a one-off of the runtime's
+        // on this thread in one at most.
         long handedOut = 0;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        long allocated = long.MaxValue;
+        for (int pass = 0; pass < 3; pass++)
         {
-            handedOut += Cycle();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++)
+            {
+                handedOut += Cycle();
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
-        Assert.Equal(64_000, handedOut);
+        Assert.Equal(3 * 64_000, handedOut);
         Assert.Equal(0, f.Receiver.QueuedBytes);
         f.CloseAndAssertNoLeaks();
     }
