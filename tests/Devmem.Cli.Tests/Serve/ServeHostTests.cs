@@ -81,6 +81,12 @@ public sealed class ServeHostTests
                 await Task.Delay(5, cancellationToken);
             }
 
+            // Each echo came back, so the host accepted every connection before it is told to stop.
+            foreach (EngineTcpSocket echo in open.Where((_, i) => i % 2 == 1))
+            {
+                Assert.Equal(32 * 1024, await ReadAtLeastAsync(echo, 32 * 1024, cancellationToken));
+            }
+
             await stop.CancelAsync();
             await serving;
             foreach (EngineTcpSocket socket in open)
@@ -140,6 +146,26 @@ public sealed class ServeHostTests
         socket.ShutdownSend();
         Assert.Equal(data.Length, await reading);
         Assert.True(data.Span.SequenceEqual(echoed.AsSpan(0, data.Length)));
+    }
+
+    // Reads readable bytes until count have come (or the peer's FIN); returns how many.
+    private static async Task<int> ReadAtLeastAsync(EngineTcpSocket socket, int count, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[count];
+        var fragments = new DevmemFragment[1];
+        int total = 0;
+        while (total < count)
+        {
+            DevmemReceiveResult received = await socket.Receiver.ReceiveAsync(buffer.AsMemory(total), fragments, count - total, MessageFlags.None, cancellationToken);
+            if (received.IsEndOfStream)
+            {
+                break;
+            }
+
+            total += received.Bytes;
+        }
+
+        return total;
     }
 
     // Reads readable bytes into buffer until the peer's FIN; returns how many.
