@@ -1,5 +1,6 @@
 using Devmem.Stack.Ip;
 using Devmem.Stack.Link;
+using Devmem.Stack.Tests.Tcp;
 using Devmem.Stack.Tests.Wire;
 using Devmem.Stack.Wire;
 using PacketDotNet;
@@ -32,10 +33,10 @@ public sealed class GsoSendTests
     public void A_gso_segment_is_one_frame_an_independent_parser_accepts(int version)
     {
         IpAddress destination = Destination(version);
-        IpInterface host = Resolved(destination);
+        IpInterface host = Hosts.AWithNeighbor(destination);
         var pool = new GsoBufferPool(2, FrameLength, GsoFrame.MaxLength);
         var sink = new FrameBatch(4, FrameLength, pool);
-        byte[] data = Pattern(10 * SegmentSize + 100);
+        byte[] data = TcpBench.Pattern(10 * SegmentSize + 100);
 
         var request = new IpSendRequest { Destination = destination, Protocol = IpProtocol.Tcp };
         Assert.Equal(IpSendResult.Sent, host.SendGso(request, new TcpSegmentPayload(Data, data), SegmentSize, Data.HeaderLength, sink, 0));
@@ -73,11 +74,11 @@ public sealed class GsoSendTests
     [Fact]
     public void The_next_datagram_takes_the_identification_after_the_gso_segments()
     {
-        IpInterface host = Resolved(GoldenFrames.Ip4B);
+        IpInterface host = Hosts.AWithNeighbor(GoldenFrames.Ip4B);
         var sink = new FrameBatch(4, FrameLength, new GsoBufferPool(1, FrameLength, GsoFrame.MaxLength));
         var request = new IpSendRequest { Destination = GoldenFrames.Ip4B, Protocol = IpProtocol.Tcp };
-        host.SendGso(request, new TcpSegmentPayload(Data, Pattern(7 * SegmentSize)), SegmentSize, Data.HeaderLength, sink, 0);
-        host.Send(request, new TcpSegmentPayload(Data, Pattern(10)), sink, 0);
+        host.SendGso(request, new TcpSegmentPayload(Data, TcpBench.Pattern(7 * SegmentSize)), SegmentSize, Data.HeaderLength, sink, 0);
+        host.Send(request, new TcpSegmentPayload(Data, TcpBench.Pattern(10)), sink, 0);
 
         ushort first = new Ipv4View(sink[0][EthernetView.HeaderLength..]).Identification;
         ushort next = new Ipv4View(sink[1][EthernetView.HeaderLength..]).Identification;
@@ -92,7 +93,7 @@ public sealed class GsoSendTests
         var pool = new GsoBufferPool(1, FrameLength, GsoFrame.MaxLength);
         var sink = new FrameBatch(4, FrameLength, pool);
         var request = new IpSendRequest { Destination = GoldenFrames.Ip4B, Protocol = IpProtocol.Tcp };
-        Assert.Equal(IpSendResult.Declined, host.SendGso(request, new TcpSegmentPayload(Data, Pattern(3 * SegmentSize)), SegmentSize, Data.HeaderLength, sink, 0));
+        Assert.Equal(IpSendResult.Declined, host.SendGso(request, new TcpSegmentPayload(Data, TcpBench.Pattern(3 * SegmentSize)), SegmentSize, Data.HeaderLength, sink, 0));
         Assert.Equal(0, pool.Lent);
         Assert.Equal(0, host.Counters.PacketsQueued);
         host.AssertNoDrops();
@@ -101,9 +102,9 @@ public sealed class GsoSendTests
     [Fact]
     public void Declined_when_every_large_buffer_is_lent_or_the_sink_has_none()
     {
-        IpInterface host = Resolved(GoldenFrames.Ip4B);
+        IpInterface host = Hosts.AWithNeighbor(GoldenFrames.Ip4B);
         var request = new IpSendRequest { Destination = GoldenFrames.Ip4B, Protocol = IpProtocol.Tcp };
-        byte[] data = Pattern(3 * SegmentSize);
+        byte[] data = TcpBench.Pattern(3 * SegmentSize);
         var sink = new FrameBatch(4, FrameLength, new GsoBufferPool(1, FrameLength, GsoFrame.MaxLength));
         Assert.Equal(IpSendResult.Sent, host.SendGso(request, new TcpSegmentPayload(Data, data), SegmentSize, Data.HeaderLength, sink, 0));
         Assert.Equal(IpSendResult.Declined, host.SendGso(request, new TcpSegmentPayload(Data, data), SegmentSize, Data.HeaderLength, sink, 0));
@@ -116,34 +117,13 @@ public sealed class GsoSendTests
     [Fact]
     public void Declined_when_the_ip_length_field_cannot_say_the_length()
     {
-        IpInterface host = Resolved(GoldenFrames.Ip4B);
+        IpInterface host = Hosts.AWithNeighbor(GoldenFrames.Ip4B);
         var sink = new FrameBatch(4, FrameLength, new GsoBufferPool(1, FrameLength, GsoFrame.MaxLength));
         var request = new IpSendRequest { Destination = GoldenFrames.Ip4B, Protocol = IpProtocol.Tcp };
-        byte[] data = Pattern(ushort.MaxValue - Ipv4View.MinHeaderLength - Data.HeaderLength + 1);
+        byte[] data = TcpBench.Pattern(ushort.MaxValue - Ipv4View.MinHeaderLength - Data.HeaderLength + 1);
         Assert.Equal(IpSendResult.Declined, host.SendGso(request, new TcpSegmentPayload(Data, data), SegmentSize, Data.HeaderLength, sink, 0));
         Assert.Equal(0, sink.Count);
     }
 
     private static IpAddress Destination(int version) => version == 4 ? GoldenFrames.Ip4B : GoldenFrames.Ip6B;
-
-    // Host A with B's link-layer address in its neighbour cache.
-    private static IpInterface Resolved(IpAddress destination)
-    {
-        IpInterface host = Hosts.A();
-        var request = new IpSendRequest { Destination = destination, Protocol = IpProtocol.Tcp };
-        Assert.Equal(IpSendResult.Queued, host.Send(request, new TcpSegmentPayload(Data, [1]), Hosts.Sink(), 0));
-        host.Feed(0, destination.Version == IpVersion.V4 ? GoldenFrames.ArpReply : GoldenFrames.NeighborAdvertisement);
-        return host;
-    }
-
-    private static byte[] Pattern(int length)
-    {
-        var data = new byte[length];
-        for (int i = 0; i < length; i++)
-        {
-            data[i] = (byte)(i * 7 + 3);
-        }
-
-        return data;
-    }
 }

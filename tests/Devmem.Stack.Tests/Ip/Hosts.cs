@@ -65,6 +65,19 @@ internal static class Hosts
         return sink.Take();
     }
 
+    /// <summary>
+    /// Host A with B's link-layer address for <paramref name="destination"/>'s family in its neighbour cache: one
+    /// datagram queued for resolution, then B's golden answer fed in.
+    /// </summary>
+    public static IpInterface AWithNeighbor(IpAddress destination)
+    {
+        IpInterface host = A();
+        var request = new IpSendRequest { Destination = destination, Protocol = (IpProtocol)253 };
+        Assert.Equal(IpSendResult.Queued, host.Send(request, new BytesPayload([1]), Sink(), 0));
+        host.Feed(0, destination.Version == IpVersion.V4 ? GoldenFrames.ArpReply : GoldenFrames.NeighborAdvertisement);
+        return host;
+    }
+
     public static void AssertNoDrops(this IpInterface host) => Assert.Equal(0, host.Counters.TotalDrops);
 
     /// <summary>Exactly one drop, for <paramref name="reason"/>.</summary>

@@ -2,6 +2,7 @@ using CsCheck;
 using Devmem.Stack.Ip;
 using Devmem.Stack.Link;
 using Devmem.Stack.Tests.Ip;
+using Devmem.Stack.Tests.Tcp;
 using Devmem.Stack.Tests.Wire;
 using Devmem.Stack.Wire;
 using PacketDotNet;
@@ -38,16 +39,16 @@ public sealed class SoftwareSegmentationTests
         // What fits an MTU of 1500 after each family's header.
         int segmentSize = version == 4 ? SegmentSize : SegmentSize - 20;
         IpAddress destination = version == 4 ? GoldenFrames.Ip4B : GoldenFrames.Ip6B;
-        byte[] data = Pattern(dataLength);
+        byte[] data = TcpBench.Pattern(dataLength);
         var request = new IpSendRequest { Destination = destination, Protocol = IpProtocol.Tcp };
 
         // One host sends the segment whole, another (in the same state) sends each piece as the engine's software GSO does.
-        IpInterface whole = Resolved(destination);
+        IpInterface whole = Hosts.AWithNeighbor(destination);
         var sink = new FrameBatch(2, FrameLength, new GsoBufferPool(1, FrameLength, GsoFrame.MaxLength));
         Assert.Equal(IpSendResult.Sent, whole.SendGso(request, new TcpSegmentPayload(Data, data), segmentSize, Data.HeaderLength, sink, 0));
         Assert.True(sink.TryGetOffload(0, out VirtioNetHeader offload));
 
-        IpInterface pieces = Resolved(destination);
+        IpInterface pieces = Hosts.AWithNeighbor(destination);
         var expected = new List<byte[]>();
         for (int offset = 0; offset < dataLength; offset += segmentSize)
         {
@@ -87,17 +88,17 @@ public sealed class SoftwareSegmentationTests
                 | ((flagBits & 4) != 0 ? TcpFlags.Fin : 0);
             TcpHeader header = Data with { Flags = flags };
             IpAddress destination = ipv6 ? GoldenFrames.Ip6B : GoldenFrames.Ip4B;
-            byte[] data = Pattern(dataLength);
+            byte[] data = TcpBench.Pattern(dataLength);
             var request = new IpSendRequest { Destination = destination, Protocol = IpProtocol.Tcp };
 
-            IpInterface whole = Resolved(destination);
+            IpInterface whole = Hosts.AWithNeighbor(destination);
             var sink = new FrameBatch(2, FrameLength, new GsoBufferPool(1, FrameLength, GsoFrame.MaxLength));
             Assert.Equal(IpSendResult.Sent, whole.SendGso(request, new TcpSegmentPayload(header, data), segmentSize, header.HeaderLength, sink, 0));
             sink.TryGetOffload(0, out VirtioNetHeader offload);
             var output = new RecordingWriter(FrameLength);
             Assert.True(SoftwareSegmentation.TryWrite(sink[0], offload, new byte[FrameLength], output, out _));
 
-            IpInterface pieces = Resolved(destination);
+            IpInterface pieces = Hosts.AWithNeighbor(destination);
             int index = 0;
             for (int offset = 0; offset < dataLength; offset += segmentSize, index++)
             {
@@ -115,10 +116,10 @@ public sealed class SoftwareSegmentationTests
     [Fact]
     public void A_partial_checksum_is_completed()
     {
-        IpInterface host = Resolved(GoldenFrames.Ip4B);
+        IpInterface host = Hosts.AWithNeighbor(GoldenFrames.Ip4B);
         var sink = Hosts.Sink();
         var request = new IpSendRequest { Destination = GoldenFrames.Ip4B, Protocol = IpProtocol.Tcp };
-        host.Send(request, new TcpSegmentPayload(Data, Pattern(999)), sink, 0);
+        host.Send(request, new TcpSegmentPayload(Data, TcpBench.Pattern(999)), sink, 0);
         byte[] frame = sink.Take()[0];
         int transport = EthernetView.HeaderLength + Ipv4View.MinHeaderLength;
         var ip = new Ipv4View(frame.AsSpan(EthernetView.HeaderLength));
@@ -142,10 +143,10 @@ public sealed class SoftwareSegmentationTests
         Assert.False(SoftwareSegmentation.TryWrite(new byte[10], gso, new byte[FrameLength], output, out _));
 
         // A whole frame whose segments would be longer than the room given.
-        IpInterface host = Resolved(GoldenFrames.Ip4B);
+        IpInterface host = Hosts.AWithNeighbor(GoldenFrames.Ip4B);
         var sink = new FrameBatch(2, FrameLength, new GsoBufferPool(1, FrameLength, GsoFrame.MaxLength));
         var request = new IpSendRequest { Destination = GoldenFrames.Ip4B, Protocol = IpProtocol.Tcp };
-        host.SendGso(request, new TcpSegmentPayload(Data, Pattern(4 * SegmentSize)), SegmentSize, Data.HeaderLength, sink, 0);
+        host.SendGso(request, new TcpSegmentPayload(Data, TcpBench.Pattern(4 * SegmentSize)), SegmentSize, Data.HeaderLength, sink, 0);
         sink.TryGetOffload(0, out VirtioNetHeader offload);
         Assert.False(SoftwareSegmentation.TryWrite(sink[0], offload, new byte[1000], output, out _));
 
@@ -153,25 +154,5 @@ public sealed class SoftwareSegmentationTests
         Assert.False(SoftwareSegmentation.TryWrite(sink[0][..^1], offload, new byte[FrameLength], output, out _));
         Assert.Empty(output.Frames);
         sink.Clear();
-    }
-
-    private static IpInterface Resolved(IpAddress destination)
-    {
-        IpInterface host = Hosts.A();
-        var request = new IpSendRequest { Destination = destination, Protocol = IpProtocol.Tcp };
-        host.Send(request, new TcpSegmentPayload(Data, [1]), Hosts.Sink(), 0);
-        host.Feed(0, destination.Version == IpVersion.V4 ? GoldenFrames.ArpReply : GoldenFrames.NeighborAdvertisement);
-        return host;
-    }
-
-    private static byte[] Pattern(int length)
-    {
-        var data = new byte[length];
-        for (int i = 0; i < length; i++)
-        {
-            data[i] = (byte)(i * 13 + 5);
-        }
-
-        return data;
     }
 }
