@@ -55,7 +55,7 @@ public sealed partial class IpInterface
         }
         var source = _ipv4.Address;
         var destination = request.Destination.Ipv4;
-        if (!Fits(Ipv4View.MinHeaderLength + payload.Length, Ipv4View.MinHeaderLength, sink, gso))
+        if (!Fits(Ipv4View.MinHeaderLength + payload.Length, lengthField: Ipv4View.MinHeaderLength + payload.Length, sink, gso))
         {
             return gso.IsNone ? Dropped(IpDropReason.PacketTooBig) : IpSendResult.Declined;
         }
@@ -138,7 +138,7 @@ public sealed partial class IpInterface
         {
             return Dropped(IpDropReason.NoSourceAddress);
         }
-        if (!Fits(Ipv6View.HeaderLength + payload.Length, Ipv6View.HeaderLength, sink, gso))
+        if (!Fits(Ipv6View.HeaderLength + payload.Length, lengthField: payload.Length, sink, gso))
         {
             return gso.IsNone ? Dropped(IpDropReason.PacketTooBig) : IpSendResult.Declined;
         }
@@ -191,12 +191,12 @@ public sealed partial class IpInterface
         return IpSendResult.Queued;
     }
 
-    // A packet fits the MTU; a GSO frame fits what the IP length field can say (the IPv4 total length, the IPv6
-    // payload length) and the sink's large buffers: its segments' sizes are the upper layer's to keep in the MTU.
-    private bool Fits(int packetLength, int ipHeaderLength, IFrameSink sink, in GsoSegmentation gso) => gso.IsNone
+    // A packet fits the MTU; a GSO frame fits what its IP length field can say (lengthField: the IPv4 total length,
+    // the IPv6 payload length) and the sink's large buffers: its segments' sizes are the upper layer's to keep in
+    // the MTU.
+    private bool Fits(int packetLength, int lengthField, IFrameSink sink, in GsoSegmentation gso) => gso.IsNone
         ? packetLength <= _options.Mtu && EthernetView.HeaderLength + packetLength <= sink.MaxFrameLength
-        : packetLength - (ipHeaderLength == Ipv6View.HeaderLength ? ipHeaderLength : 0) <= ushort.MaxValue
-            && EthernetView.HeaderLength + packetLength <= sink.MaxGsoFrameLength;
+        : lengthField <= ushort.MaxValue && EthernetView.HeaderLength + packetLength <= sink.MaxGsoFrameLength;
 
     // Where the frame is built: room in the sink when the next hop is known (buffer -1), else a pool
     // buffer to queue on the neighbour entry until it resolves. A GSO frame is built only in the sink: it waits

@@ -72,20 +72,17 @@ public static class SoftwareSegmentation
 
             var tcp = new TcpSegmentMutableView(piece[l4..]) { SequenceNumber = sequence + (uint)offset, Flags = pieceFlags };
             Span<byte> ip = piece[l3..];
-            uint pseudo;
             if (ipv4)
             {
                 var header = new Ipv4MutableView(ip) { TotalLength = (ushort)(frameLength - l3), Identification = (ushort)(identification + index) };
                 header.FillChecksum();
-                pseudo = TcpChecksum.PseudoHeaderSumIPv4(ip[12..16], ip[16..20], frameLength - l4);
             }
             else
             {
                 _ = new Ipv6MutableView(ip) { PayloadLength = (ushort)(frameLength - l3 - Ipv6View.HeaderLength) };
-                pseudo = TcpChecksum.PseudoHeaderSumIPv6(ip[8..24], ip[24..40], frameLength - l4);
             }
 
-            tcp.FillChecksum(pseudo);
+            tcp.FillChecksum(TcpChecksum.PseudoHeaderSum(ip, frameLength - l4));
             output.Write(piece);
             segments++;
         }

@@ -20,6 +20,14 @@ public static class TcpChecksum
     public static uint PseudoHeaderSumIPv6(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, int segmentLength) =>
         InternetChecksum.PseudoHeaderIPv6(source, destination, ProtocolNumber, segmentLength);
 
+    /// <summary>
+    /// Partial sum of the pseudo-header for a TCP segment of <paramref name="segmentLength"/> bytes carried by the IP
+    /// packet that starts at <paramref name="packet"/>, IPv4 or IPv6 by its version field.
+    /// </summary>
+    public static uint PseudoHeaderSum(ReadOnlySpan<byte> packet, int segmentLength) => packet[0] >> 4 == 6
+        ? PseudoHeaderSumIPv6(packet[8..24], packet[24..40], segmentLength)
+        : PseudoHeaderSumIPv4(packet[12..16], packet[16..20], segmentLength);
+
     /// <summary>The checksum for <paramref name="segment"/>, treating its checksum field as zero.</summary>
     public static ushort Compute(ReadOnlySpan<byte> segment, uint pseudoHeaderSum)
     {

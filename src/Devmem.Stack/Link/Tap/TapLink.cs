@@ -170,14 +170,8 @@ public sealed unsafe class TapLink : IScatterLink, IReadyCallbackLink, IGsoLink,
     // frame carrying CWR gets the ECN bit, so that segmentation keeps CWR on the first segment only.
     private static VirtioNetHeader LeaveChecksumPartial(Span<byte> frame, in VirtioNetHeader offload)
     {
-        int start = offload.ChecksumStart;
-        int l3 = new EthernetView(frame).Length;
-        Span<byte> ip = frame[l3..];
-        Span<byte> tcp = frame[start..];
-        uint pseudo = offload.GsoKind == VirtioNetGsoType.TcpV6
-            ? TcpChecksum.PseudoHeaderSumIPv6(ip[8..24], ip[24..40], tcp.Length)
-            : TcpChecksum.PseudoHeaderSumIPv4(ip[12..16], ip[16..20], tcp.Length);
-        TcpChecksum.FillPartial(tcp, pseudo);
+        Span<byte> tcp = frame[offload.ChecksumStart..];
+        TcpChecksum.FillPartial(tcp, TcpChecksum.PseudoHeaderSum(frame[new EthernetView(frame).Length..], tcp.Length));
         bool cwr = (new TcpSegmentView(tcp).Flags & TcpFlags.Cwr) != 0;
         return offload with
         {
