@@ -89,14 +89,7 @@ internal static class KernelTransfers
             return received;
         }, cancellationToken);
 
-        var random = new Random(seed);
-        for (int sent = 0; sent < data.Length;)
-        {
-            int length = Math.Min(random.Next(1, 256 * 1024), data.Length - sent);
-            await client.SendAsync(data.Slice(sent, length), cancellationToken);
-            sent += length;
-        }
-
+        await RandomWrites.SendAsync(client, data, 256 * 1024, seed, cancellationToken);
         client.ShutdownSend();
         Assert.Equal(data.Length, await reading);
         TimeSpan elapsed = clock.Elapsed;

@@ -142,14 +142,7 @@ public sealed class EngineTransferTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         Task<long> reading = Task.Run(() => DevmemStreamReader.ReadToEndAsync(server, pair.DmaBuf, kind, cancellationToken), cancellationToken);
 
-        var random = new Random(seed);
-        for (int sent = 0; sent < data.Length;)
-        {
-            int length = Math.Min(random.Next(1, 64 * 1024), data.Length - sent);
-            await client.SendAsync(data.Slice(sent, length), cancellationToken);
-            sent += length;
-        }
-
+        await RandomWrites.SendAsync(client, data, 64 * 1024, seed, cancellationToken);
         client.ShutdownSend();
         Assert.Equal(data.Length, await reading);
         TimeSpan elapsed = clock.Elapsed;

@@ -55,13 +55,7 @@ public sealed class NetworkSimulationTests(ITestOutputHelper output)
         using EngineTcpSocket server = await accepting;
         var clock = Stopwatch.StartNew();
         Task<long> reading = Task.Run(() => DevmemStreamReader.ReadToEndAsync(server, receiverMemory, DevmemDataKind.DeviceMemory, cancellationToken), cancellationToken);
-        var random = new Random(seed);
-        for (int sent = 0; sent < data.Length;)
-        {
-            int length = Math.Min(random.Next(1, 256 * 1024), data.Length - sent);
-            await client.SendAsync(data.AsMemory(sent, length), cancellationToken);
-            sent += length;
-        }
+        await RandomWrites.SendAsync(client, data, 256 * 1024, seed, cancellationToken);
 
         client.ShutdownSend();
         Assert.Equal(data.Length, await reading);
